@@ -1,0 +1,89 @@
+// Checkpoints, watermarks and garbage collection (§4.3), and state transfer
+// for a replica that fell behind the stable checkpoint (§5.3.2).
+#include <algorithm>
+
+#include "pbft/certificates.h"
+#include "pbft/replica.h"
+
+namespace pbft {
+
+void Replica::take_checkpoint(Effects& out) {
+  const Seq n = last_executed_;
+  auto snapshot = std::make_shared<const ServiceState>(service_.state());
+  const Digest d = snapshot->digest();
+  own_checkpoints_.emplace_back(n, std::move(snapshot));
+  const Checkpoint cp{n, d, id_};
+  broadcast(cp, out);
+  if (in_watermarks(n)) handle_checkpoint(id_, cp, out);
+}
+
+void Replica::handle_checkpoint(ReplicaId from, const Checkpoint& m, Effects& out) {
+  ReplicaId voter = from;
+  if (m.replica != from) {
+    if (config_.mutation != Mutation::trust_claimed_sender || m.replica >= config_.n)
+      return reject(Rejection::bad_sender, out);
+    voter = m.replica;
+  }
+  if (m.seq <= h_) return;  // already stable: nothing to learn
+  const Seq K = config_.checkpoint_interval;
+  if (m.seq % K != 0 || m.seq > high_watermark() || m.state_digest == kNoDigest)
+    return reject(Rejection::outside_watermarks, out);
+
+  const std::size_t row = (m.seq / K) % (config_.watermark_window / K);
+  Digest* votes = &checkpoint_votes_[row * config_.n];
+  if (checkpoint_vote_seq_[row] != m.seq) {  // the row held a checkpoint now below h
+    checkpoint_vote_seq_[row] = m.seq;
+    std::fill_n(votes, config_.n, kNoDigest);
+  }
+  if (votes[voter] != kNoDigest) return reject(Rejection::duplicate_vote, out);
+  votes[voter] = m.state_digest;
+
+  std::vector<Checkpoint> proof;
+  for (ReplicaId r = 0; r < config_.n; ++r)
+    if (votes[r] == m.state_digest) proof.push_back({m.seq, m.state_digest, r});
+  if (proof.size() >= config_.checkpoint_quorum()) make_stable(m.seq, m.state_digest, std::move(proof), out);
+}
+
+void Replica::make_stable(Seq seq, Digest digest, std::vector<Checkpoint> proof, Effects& out) {
+  if (seq <= h_) return;
+  h_ = seq;  // slots at or below h are garbage from now on (slot_for reuses them)
+  stable_digest_ = digest;
+  stable_proof_ = std::move(proof);
+  stable_state_.reset();
+  for (auto& [n, snapshot] : own_checkpoints_)
+    if (n == seq && snapshot->digest() == digest) stable_state_ = snapshot;
+  std::erase_if(own_checkpoints_, [&](const auto& c) { return c.first <= seq; });
+  out.events.push_back({.kind = EventKind::checkpoint_stable, .view = view_, .seq = seq, .digest = digest});
+  if (last_executed_ < seq) broadcast(FetchState{seq, id_}, out);
+  issue_pending(out);  // the window moved: a primary may have requests queued
+}
+
+bool Replica::valid_checkpoint_proof(Seq seq, Digest digest,
+                                     const std::vector<Checkpoint>& proof) const {
+  return pbft::valid_checkpoint_proof(config_, seq, digest, proof);
+}
+
+void Replica::handle_fetch_state(ReplicaId from, const FetchState& m, Effects& out) {
+  if (!stable_state_ || h_ < m.seq || h_ == 0) return;
+  out.sends.push_back(
+      {Destination::replica(from), StateTransfer{h_, stable_state_, stable_proof_, id_}});
+}
+
+void Replica::handle_state_transfer(ReplicaId from, const StateTransfer& m, Effects& out) {
+  if (m.replica != from) return reject(Rejection::bad_sender, out);
+  if (!m.state || m.seq <= last_executed_) return;  // nothing new
+  if (m.state->clients.size() != config_.max_clients) return reject(Rejection::bad_certificate, out);
+  const Digest d = m.state->digest();
+  if (!valid_checkpoint_proof(m.seq, d, m.proof)) return reject(Rejection::bad_certificate, out);
+
+  service_.install(*m.state);
+  last_executed_ = m.seq;
+  for (auto& pending : pending_)
+    if (pending && service_.executed(*pending)) pending.reset();
+  if (m.seq > h_) make_stable(m.seq, d, m.proof, out);
+  if (m.seq == h_) stable_state_ = m.state;
+  out.events.push_back({.kind = EventKind::state_installed, .view = view_, .seq = m.seq, .digest = d});
+  try_execute(out);
+}
+
+}  // namespace pbft

@@ -1,0 +1,215 @@
+// The normal case (§4.2): REQUEST → PRE-PREPARE → PREPARE → COMMIT → execute
+// in sequence order → REPLY.
+#include <algorithm>
+
+#include "pbft/replica.h"
+
+namespace pbft {
+
+bool Replica::admit_normal(ReplicaId from, ReplicaId claimed, View v, Seq n, const Message& m,
+                           Effects& out, ReplicaId& voter) {
+  voter = from;
+  if (claimed != from) {
+    // A message's own replica field is not its signature; only the
+    // authenticated sender is.
+    if (config_.mutation != Mutation::trust_claimed_sender || claimed >= config_.n) {
+      reject(Rejection::bad_sender, out);
+      return false;
+    }
+    voter = claimed;
+  }
+  if (v < view_) {
+    reject(Rejection::stale, out);
+    return false;
+  }
+  if (v > view_ || in_view_change_) {
+    // For a view this replica has not entered yet: keep it, within the sender's share.
+    const std::uint32_t share = std::max<std::uint32_t>(1, config_.max_buffered / config_.n);
+    if (v >= view_ + config_.n * 4 || buffered_per_sender_[from] >= share) {
+      reject(Rejection::buffer_full, out);
+      return false;
+    }
+    ++buffered_per_sender_[from];
+    buffered_.push_back({from, m});
+    return false;
+  }
+  if (!in_watermarks(n)) {
+    reject(Rejection::outside_watermarks, out);
+    return false;
+  }
+  return true;
+}
+
+void Replica::handle_request(const Request& r, bool from_client, Effects& out) {
+  if (r.client >= config_.max_clients) return reject(Rejection::unknown_client, out);
+  if (service_.executed(r)) {
+    // Retransmission of an executed request: resend the cached reply (§4.1).
+    if (auto result = service_.cached_result(r); result && from_client)
+      out.sends.push_back({Destination::client(r.client),
+                           Reply{view_, r.timestamp, r.client, id_, *result}});
+    return;
+  }
+  auto& pending = pending_[r.client];
+  if (pending && pending->timestamp > r.timestamp) return reject(Rejection::stale, out);
+  pending = r;
+  if (in_view_change_) return;  // the view-change timer is already running
+  if (is_primary()) return issue_pending(out);
+  if (from_client) out.sends.push_back({Destination::replica(config_.primary(view_)), r});
+  if (!timer_armed_) restart_timer(out);
+}
+
+void Replica::issue_pending(Effects& out) {
+  if (!is_primary() || in_view_change_) return;
+  next_seq_ = std::max(next_seq_, h_ + 1);
+  for (ClientId c = 0; c < config_.max_clients; ++c) {
+    const auto& pending = pending_[c];
+    if (!pending || assigned_[c] >= pending->timestamp) continue;
+    if (next_seq_ > high_watermark()) return;  // wait for the next stable checkpoint
+    const PrePrepare pp{view_, next_seq_++, digest_of(*pending), *pending, id_};
+    assigned_[c] = pending->timestamp;
+    Slot& s = *slot_for(pp.seq);
+    s.has_pre_prepare = true;
+    s.pre_prepare = pp;
+    broadcast(pp, out);
+    check_prepared(s, out);
+  }
+}
+
+void Replica::handle_pre_prepare(ReplicaId from, const PrePrepare& m, Effects& out) {
+  ReplicaId voter;
+  if (!admit_normal(from, m.replica, m.view, m.seq, m, out, voter)) return;
+  if (voter != config_.primary(view_)) return reject(Rejection::bad_sender, out);
+  if (!m.is_null() && (m.request.client >= config_.max_clients || m.digest != digest_of(m.request)))
+    return reject(Rejection::bad_digest, out);
+  const Slot& s = *slot_for(m.seq);
+  if (s.has_pre_prepare) {
+    if (s.pre_prepare.digest == m.digest) return;  // duplicate
+    // One digest per view and sequence number (§4.2).
+    if (config_.mutation != Mutation::accept_second_preprepare)
+      return reject(Rejection::conflicting_pre_prepare, out);
+  }
+  accept_pre_prepare(m, out);
+}
+
+void Replica::accept_pre_prepare(const PrePrepare& m, Effects& out) {
+  Slot& s = *slot_for(m.seq);
+  s.has_pre_prepare = true;
+  s.pre_prepare = m;
+  s.prepared = false;
+  if (is_primary()) return check_prepared(s, out);
+  vote(s, kPrepareVote, id_) = m.digest;
+  broadcast(Prepare{view_, m.seq, m.digest, id_}, out);
+  const ReplicaId primary = config_.primary(view_);
+  const bool any_digest = config_.mutation == Mutation::prepare_ignores_digest;
+  s.matching_prepares = 0;
+  for (ReplicaId r = 0; r < config_.n; ++r) {
+    const Digest d = vote(s, kPrepareVote, r);
+    if (r != primary && d != kNoDigest && (any_digest || d == m.digest)) ++s.matching_prepares;
+  }
+  check_prepared(s, out);
+}
+
+void Replica::handle_prepare(ReplicaId from, const Prepare& m, Effects& out) {
+  ReplicaId voter;
+  if (!admit_normal(from, m.replica, m.view, m.seq, m, out, voter)) return;
+  if (voter == config_.primary(view_)) return reject(Rejection::bad_sender, out);
+  Slot& s = *slot_for(m.seq);
+  Digest& recorded = vote(s, kPrepareVote, voter);
+  if (recorded != kNoDigest) return reject(Rejection::duplicate_vote, out);
+  recorded = m.digest;
+  if (!s.has_pre_prepare) return;
+  if (m.digest == s.pre_prepare.digest || config_.mutation == Mutation::prepare_ignores_digest) {
+    ++s.matching_prepares;
+    check_prepared(s, out);
+  }
+}
+
+void Replica::check_prepared(Slot& s, Effects& out) {
+  if (s.prepared || !s.has_pre_prepare || s.matching_prepares < config_.prepare_quorum()) return;
+  s.prepared = true;
+  const Digest d = s.pre_prepare.digest;
+  const ReplicaId primary = config_.primary(view_);
+  // Keep the certificate: the pre-prepare and the backups whose prepares match.
+  s.has_cert = true;
+  s.cert = s.pre_prepare;
+  s.cert_voters = 0;
+  for (ReplicaId r = 0; r < config_.n; ++r)
+    if (r != primary && vote(s, kPrepareVote, r) == d) s.cert_voters |= std::uint64_t{1} << r;
+  out.events.push_back({.kind = EventKind::prepared, .view = view_, .seq = s.seq, .digest = d});
+
+  if (config_.mutation == Mutation::execute_before_commit && !s.committed) {
+    s.committed = true;
+    s.committed_digest = d;
+    s.committed_request = s.pre_prepare.request;
+    s.committed_view = view_;
+    try_execute(out);
+  }
+  s.sent_commit = true;
+  vote(s, kCommitVote, id_) = d;
+  broadcast(Commit{view_, s.seq, d, id_}, out);
+  s.matching_commits = 0;
+  for (ReplicaId r = 0; r < config_.n; ++r)
+    if (vote(s, kCommitVote, r) == d) ++s.matching_commits;
+  check_committed(s, out);
+}
+
+void Replica::handle_commit(ReplicaId from, const Commit& m, Effects& out) {
+  ReplicaId voter;
+  if (!admit_normal(from, m.replica, m.view, m.seq, m, out, voter)) return;
+  Slot& s = *slot_for(m.seq);
+  Digest& recorded = vote(s, kCommitVote, voter);
+  if (recorded != kNoDigest) return reject(Rejection::duplicate_vote, out);
+  recorded = m.digest;
+  if (s.prepared && m.digest == s.pre_prepare.digest) {
+    ++s.matching_commits;
+    check_committed(s, out);
+  }
+}
+
+void Replica::check_committed(Slot& s, Effects& out) {
+  if (!s.prepared || s.matching_commits < config_.commit_quorum()) return;
+  if (s.committed) return;  // decided already (possibly in an earlier view)
+  s.committed = true;
+  s.committed_digest = s.pre_prepare.digest;
+  s.committed_request = s.pre_prepare.request;
+  s.committed_view = view_;
+  out.events.push_back(
+      {.kind = EventKind::committed, .view = view_, .seq = s.seq, .digest = s.committed_digest});
+  try_execute(out);
+}
+
+void Replica::try_execute(Effects& out) {
+  bool executed_request = false;
+  for (;;) {
+    const Seq n = last_executed_ + 1;
+    const Slot* s = find_slot(n);
+    if (!s || !s->committed) break;
+    Execution e{.seq = n, .view = s->committed_view, .digest = s->committed_digest,
+                .request = s->committed_request};
+    if (e.digest != kNullDigest) {
+      const Request& r = s->committed_request;
+      if (auto result = service_.apply(r)) {
+        e.applied = true;
+        e.result = *result;
+        executed_request = true;
+        out.sends.push_back(
+            {Destination::client(r.client), Reply{view_, r.timestamp, r.client, id_, *result}});
+      }
+      auto& pending = pending_[r.client];
+      if (pending && pending->timestamp <= r.timestamp) pending.reset();
+    }
+    last_executed_ = n;
+    out.executions.push_back(e);
+    if (n % config_.checkpoint_interval == 0) take_checkpoint(out);
+  }
+  if (!executed_request) return;
+  consecutive_view_changes_ = 0;
+  if (in_view_change_ || is_primary()) return;
+  // Stop the timer, or restart it while other requests still wait (§4.5.2).
+  const bool waiting = std::any_of(pending_.begin(), pending_.end(),
+                                   [](const auto& p) { return p.has_value(); });
+  if (waiting) restart_timer(out);
+  else stop_timer(out);
+}
+
+}  // namespace pbft
