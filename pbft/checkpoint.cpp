@@ -83,6 +83,7 @@ void Replica::handle_state_transfer(ReplicaId from, const StateTransfer& m, Effe
   if (m.seq > h_) make_stable(m.seq, d, m.proof, out);
   if (m.seq == h_) stable_state_ = m.state;
   out.events.push_back({.kind = EventKind::state_installed, .view = view_, .seq = m.seq, .digest = d});
+  out.installed_state = m.state;
   try_execute(out);
 }
 

@@ -68,7 +68,10 @@ struct Effects {
   std::vector<TimerOp> timers;
   std::vector<Execution> executions;
   std::vector<Event> events;
+  // The state a state transfer installed (with a state_installed event).
+  std::shared_ptr<const ServiceState> installed_state;
   void clear() {
+    installed_state.reset();
     sends.clear();
     timers.clear();
     executions.clear();

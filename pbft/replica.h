@@ -20,6 +20,10 @@ class Replica {
   void on_message(ReplicaId from, const Message& m, Effects& out);
   void on_client_request(ClientId from, const Request& r, Effects& out);
   void on_timer(std::uint64_t token, Effects& out);
+  // An external suspicion of the primary: start a view change to `target`
+  // (> view) now, as if the timer had expired. Used by failure detectors and
+  // by adversaries that drive their own replica copy.
+  void suspect_primary(View target, Effects& out) { start_view_change(target, out); }
 
   // Observers, for tests, checkers and strategies.
   ReplicaId id() const { return id_; }

@@ -1,0 +1,190 @@
+#include "model/checkers.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace model {
+
+using pbft::Digest;
+using pbft::ReplicaId;
+using pbft::Seq;
+using pbft::View;
+
+namespace {
+constexpr std::string_view kViolationNames[] = {
+    "agreement", "validity", "integrity", "client-consistency", "local-sanity", "liveness",
+};
+constexpr std::size_t kResultsKept = 256;
+
+std::string hex(Digest d) { return d == pbft::kNullDigest ? "null" : fmt::format("{:016x}", d); }
+}  // namespace
+
+std::string_view violation_name(ViolationKind k) { return kViolationNames[static_cast<int>(k)]; }
+
+std::optional<ViolationKind> parse_violation(std::string_view name) {
+  for (int i = 0; i < 6; ++i)
+    if (kViolationNames[i] == name) return static_cast<ViolationKind>(i);
+  return std::nullopt;
+}
+
+Checkers::Checkers(const Scenario& s)
+    : scenario_(s),
+      honest_(s.config.n, true),
+      replicas_(s.config.n),
+      submitted_(s.workload.clients, 0),
+      outstanding_(s.workload.clients),
+      results_(s.workload.clients) {
+  for (const auto& f : s.faults) honest_[f.replica] = false;
+  const std::size_t ring = 2 * s.config.watermark_window;
+  for (auto& r : replicas_) {
+    r.applied.assign(s.config.max_clients, 0);
+    r.prepares.resize(ring);
+    r.commits.resize(ring);
+  }
+}
+
+void Checkers::fail(ViolationKind k, ReplicaId r, View v, Seq n, std::string what) {
+  if (violation_) return;  // keep the first
+  violation_ = Violation{k, std::move(what), r, v, n};
+}
+
+bool Checkers::submitted(const pbft::Request& r) const {
+  return r.client < submitted_.size() && r.timestamp >= 1 && r.timestamp <= submitted_[r.client] &&
+         r.operation == operation_for(r.client, r.timestamp);
+}
+
+void Checkers::on_commit(ReplicaId r, View v, Seq n, Digest d) {
+  if (!honest_[r] || n < decided_base_) return;
+  const std::size_t i = n - decided_base_;
+  if (i >= decided_.size()) decided_.resize(i + 1);
+  Decision& first = decided_[i];
+  if (first.digest == pbft::kNoDigest) {
+    first = {d, r, v};
+    return;
+  }
+  if (first.digest != d)
+    fail(ViolationKind::agreement, r, v, n,
+         fmt::format("agreement: replica {} committed {} at seq {} in view {}, but replica {} "
+                     "committed {} at seq {} in view {}",
+                     first.replica, hex(first.digest), n, first.view, r, hex(d), n, v));
+}
+
+void Checkers::on_execute(ReplicaId r, const pbft::Execution& e) {
+  if (!honest_[r]) return;
+  ReplicaRecord& rec = replicas_[r];
+  if (e.seq != rec.last_executed + 1)
+    return fail(ViolationKind::integrity, r, e.view, e.seq,
+                fmt::format("integrity: replica {} executed seq {} after seq {} (a gap or a repeat)",
+                            r, e.seq, rec.last_executed));
+  rec.last_executed = e.seq;
+  on_commit(r, e.view, e.seq, e.digest);  // an execution is a commit too
+  if (e.digest == pbft::kNullDigest) return;
+  if (!submitted(e.request))
+    return fail(ViolationKind::validity, r, e.view, e.seq,
+                fmt::format("validity: replica {} executed a request no client submitted "
+                            "(client {}, timestamp {}) at seq {}",
+                            r, e.request.client, e.request.timestamp, e.seq));
+  if (!e.applied) return;
+  auto& last = rec.applied[e.request.client];
+  if (e.request.timestamp <= last)
+    return fail(ViolationKind::integrity, r, e.view, e.seq,
+                fmt::format("integrity: replica {} applied client {}'s timestamp {} after {}", r,
+                            e.request.client, e.request.timestamp, last));
+  last = e.request.timestamp;
+  auto& results = results_[e.request.client];
+  results.emplace_back(e.request.timestamp, e.result);
+  if (results.size() > kResultsKept) results.pop_front();
+
+  // Trim decisions every honest replica has executed past.
+  Seq low = e.seq;
+  for (ReplicaId i = 0; i < replicas_.size(); ++i)
+    if (honest_[i]) low = std::min(low, replicas_[i].last_executed);
+  while (decided_base_ <= low && !decided_.empty()) {
+    decided_.pop_front();
+    ++decided_base_;
+  }
+}
+
+void Checkers::on_state_installed(ReplicaId r, Seq n, const pbft::ServiceState& state) {
+  if (!honest_[r]) return;
+  auto& rec = replicas_[r];
+  rec.last_executed = std::max(rec.last_executed, n);
+  // The installed state (its digest certified by 2f+1 checkpoints) carries
+  // every client's last executed timestamp.
+  for (std::size_t c = 0; c < rec.applied.size() && c < state.clients.size(); ++c)
+    rec.applied[c] = std::max(rec.applied[c], state.clients[c].timestamp);
+}
+
+void Checkers::on_honest_send(ReplicaId r, const pbft::Message& m) {
+  const auto check = [&](std::vector<Vote>& ring, View v, Seq n, Digest d, const char* what) {
+    Vote& slot = ring[n % ring.size()];
+    if (slot.view == v && slot.seq == n && slot.digest != d && slot.digest != pbft::kNoDigest)
+      fail(ViolationKind::local_sanity, r, v, n,
+           fmt::format("local sanity: honest replica {} sent two {}s for view {} seq {}: {} and {}",
+                       r, what, v, n, hex(slot.digest), hex(d)));
+    slot = {v, n, d};
+  };
+  if (auto* p = std::get_if<pbft::Prepare>(&m)) check(replicas_[r].prepares, p->view, p->seq, p->digest, "PREPARE");
+  else if (auto* c = std::get_if<pbft::Commit>(&m)) check(replicas_[r].commits, c->view, c->seq, c->digest, "COMMIT");
+}
+
+void Checkers::on_submit(pbft::ClientId c, pbft::Timestamp t, std::uint64_t now_us) {
+  submitted_[c] = std::max(submitted_[c], t);
+  outstanding_[c].push_back({t, now_us});
+}
+
+void Checkers::on_client_accept(pbft::ClientId c, pbft::Timestamp t, std::uint64_t result) {
+  bool seen = false;
+  for (const auto& [ts, res] : results_[c]) {
+    if (ts != t) continue;
+    if (res == result) return;
+    seen = true;
+  }
+  fail(ViolationKind::client_consistency, 0, 0, 0,
+       seen ? fmt::format("client consistency: client {} accepted result {:016x} for timestamp {}, "
+                          "but honest replicas computed another",
+                          c, result, t)
+            : fmt::format("client consistency: client {} accepted result {:016x} for timestamp {}, "
+                          "which no honest replica executed",
+                          c, result, t));
+}
+
+bool Checkers::all_executed() const {
+  for (pbft::ClientId c = 0; c < submitted_.size(); ++c)
+    for (ReplicaId r = 0; r < replicas_.size(); ++r)
+      if (honest_[r] && replicas_[r].applied[c] < submitted_[c]) return false;
+  return true;
+}
+
+void Checkers::check_liveness(std::uint64_t now_us, bool final) {
+  if (!scenario_.check_liveness || violation_) return;
+  const std::uint64_t gst = scenario_.network.gst_us;
+  for (pbft::ClientId c = 0; c < outstanding_.size(); ++c) {
+    auto& queue = outstanding_[c];
+    while (!queue.empty()) {
+      const Outstanding& o = queue.front();
+      ReplicaId laggard = 0;
+      bool everywhere = true;
+      for (ReplicaId r = 0; r < replicas_.size(); ++r)
+        if (honest_[r] && replicas_[r].applied[c] < o.timestamp) {
+          everywhere = false;
+          laggard = r;
+          break;
+        }
+      if (everywhere) {
+        queue.pop_front();
+        continue;
+      }
+      const std::uint64_t deadline = std::max(gst, o.submitted_us) + scenario_.liveness_bound_us;
+      if (now_us > deadline || (final && now_us >= deadline))
+        fail(ViolationKind::liveness, laggard, 0, 0,
+             fmt::format("liveness: client {}'s request {} (submitted at {} us) had not executed at "
+                         "replica {} by {} us (bound {} us after max(GST, submission))",
+                         c, o.timestamp, o.submitted_us, laggard, now_us, scenario_.liveness_bound_us));
+      break;
+    }
+  }
+}
+
+}  // namespace model

@@ -1,0 +1,81 @@
+#pragma once
+// The judges of a run. The simulator reports what honest replicas and
+// clients do; the first broken invariant is kept as the run's violation.
+// Each hook is O(1) and the state is bounded (windows keyed by sequence
+// number), so checkers can run on every step of a million-request run.
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "model/scenario.h"
+#include "model/violation.h"
+#include "pbft/effects.h"
+#include "pbft/service.h"
+
+namespace model {
+
+class Checkers {
+ public:
+  explicit Checkers(const Scenario& s);
+
+  // Agreement: no two honest replicas commit different requests at one
+  // sequence number, in any views. Validity: only submitted or null requests.
+  void on_commit(pbft::ReplicaId r, pbft::View v, pbft::Seq n, pbft::Digest d);
+  // Integrity: in order, no gaps (but for state transfer), each request once.
+  void on_execute(pbft::ReplicaId r, const pbft::Execution& e);
+  void on_state_installed(pbft::ReplicaId r, pbft::Seq n, const pbft::ServiceState& state);
+  // Local sanity: an honest replica never sends two different PREPAREs (or
+  // COMMITs) for one view and sequence number.
+  void on_honest_send(pbft::ReplicaId r, const pbft::Message& m);
+  // Clients: submissions (for validity and liveness) and accepted results.
+  void on_submit(pbft::ClientId c, pbft::Timestamp t, std::uint64_t now_us);
+  void on_client_accept(pbft::ClientId c, pbft::Timestamp t, std::uint64_t result);
+  // Liveness, timed mode after GST: every request executes at every honest
+  // replica within the bound. Called as time advances and at the end.
+  void check_liveness(std::uint64_t now_us, bool final);
+
+  const std::optional<Violation>& violation() const { return violation_; }
+  bool failed() const { return violation_.has_value(); }
+  // Every honest replica has executed every submitted request.
+  bool all_executed() const;
+
+ private:
+  void fail(ViolationKind k, pbft::ReplicaId r, pbft::View v, pbft::Seq n, std::string what);
+  bool submitted(const pbft::Request& r) const;
+
+  struct Vote {
+    pbft::View view = 0;
+    pbft::Seq seq = 0;
+    pbft::Digest digest = pbft::kNoDigest;
+  };
+  struct ReplicaRecord {
+    pbft::Seq last_executed = 0;
+    std::vector<pbft::Timestamp> applied;  // per client: last applied timestamp
+    std::vector<Vote> prepares, commits;   // ring keyed by seq
+  };
+  struct Decision {
+    pbft::Digest digest = pbft::kNoDigest;
+    pbft::ReplicaId replica = 0;
+    pbft::View view = 0;
+  };
+  struct Outstanding {
+    pbft::Timestamp timestamp;
+    std::uint64_t submitted_us;
+  };
+
+  const Scenario& scenario_;
+  std::vector<bool> honest_;
+  std::vector<ReplicaRecord> replicas_;
+  // Decided digests for seqs from decided_base_ on; trimmed once every honest
+  // replica executed past them.
+  std::deque<Decision> decided_;
+  pbft::Seq decided_base_ = 1;
+  std::vector<pbft::Timestamp> submitted_;  // per client: highest timestamp submitted
+  // Per client: requests not yet executed everywhere (liveness) and the
+  // results honest replicas produced for recent timestamps (client consistency).
+  std::vector<std::deque<Outstanding>> outstanding_;
+  std::vector<std::deque<std::pair<pbft::Timestamp, std::uint64_t>>> results_;
+  std::optional<Violation> violation_;
+};
+
+}  // namespace model

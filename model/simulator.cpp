@@ -1,0 +1,396 @@
+#include "model/simulator.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include <fmt/format.h>
+
+namespace model {
+
+using pbft::Destination;
+using pbft::Message;
+using pbft::ReplicaId;
+
+struct Simulator::Item {
+  enum class Kind : std::uint8_t { to_replica, to_client, replica_timer, client_timer, client_release };
+  std::uint64_t time = 0;
+  std::uint64_t order = 0;
+  Kind kind = Kind::to_replica;
+  std::uint32_t from = kNobody;
+  std::uint32_t to = 0;
+  std::uint64_t token = 0;
+  Message message;
+};
+
+namespace {
+bool later(const auto& a, const auto& b) {
+  return a.time != b.time ? a.time > b.time : a.order > b.order;
+}
+bool is_timer(const auto& item) {
+  using K = std::decay_t<decltype(item.kind)>;
+  return item.kind == K::replica_timer || item.kind == K::client_timer || item.kind == K::client_release;
+}
+}  // namespace
+
+Simulator::Simulator(const Scenario& s, Tape& tape, TraceSink* sink)
+    : scenario_(s),
+      tape_(tape),
+      sink_(sink),
+      honest_(s.config.n),
+      faulty_(s.config.n),
+      checkers_(s),
+      boundary_([&] {
+        std::vector<bool> honest(s.config.n, true);
+        for (const auto& f : s.faults) honest[f.replica] = false;
+        return honest;
+      }(), s.auth),
+      replica_timer_(s.config.n, 0) {
+  assert(validate(s).empty());
+  coalition_.member.assign(s.config.n, false);
+  coalition_.in_group_a.assign(s.config.n, false);
+  for (const auto& f : s.faults) {
+    faulty_[f.replica] = make_strategy(f.strategy, s.config, f.replica);
+    if (f.strategy == StrategyKind::split) coalition_.member[f.replica] = true;
+  }
+  // The split attack's two groups: the first half of the honest replicas, and the rest.
+  std::uint32_t honest_count = s.config.n - s.malicious(), seen = 0;
+  for (ReplicaId r = 0; r < s.config.n; ++r) {
+    if (faulty_[r]) continue;
+    honest_[r].emplace(s.config, r);
+    coalition_.in_group_a[r] = seen++ < (honest_count + 1) / 2;
+  }
+  for (pbft::ClientId c = 0; c < s.workload.clients; ++c)
+    clients_.emplace_back(c, s.config.n, s.config.f, s.workload.requests_per_client);
+}
+
+Simulator::~Simulator() = default;
+
+void Simulator::record(TraceEvent e) {
+  e.time_us = now_us_;
+  hash_ = hash_event(hash_, e);
+  if (sink_) sink_->on_event(e);
+}
+
+void Simulator::schedule(Item item, std::uint64_t delay_us) {
+  item.time = now_us_ + delay_us;
+  item.order = order_++;
+  items_.push_back(std::move(item));
+  if (scenario_.network.mode == NetworkMode::timed)
+    std::push_heap(items_.begin(), items_.end(), [](const Item& a, const Item& b) { return later(a, b); });
+}
+
+bool Simulator::cut_off(std::uint32_t from, std::uint32_t to) const {
+  if (from >= scenario_.config.n || to >= scenario_.config.n) return false;  // clients are never cut off
+  for (const auto& p : scenario_.network.partitions) {
+    if (now_us_ < p.start_us || now_us_ >= p.end_us) continue;
+    const bool a = (p.isolated >> from) & 1, b = (p.isolated >> to) & 1;
+    if (a != b) return true;
+  }
+  return false;
+}
+
+void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m) {
+  ++stats_.sent;
+  TraceEvent e = summarize(m);
+  e.from = from;
+  e.to = to;
+  const auto& net = scenario_.network;
+  const bool to_client = to >= kClientBase;
+  Item item{.kind = to_client ? Item::Kind::to_client : Item::Kind::to_replica, .from = from,
+            .to = to_client ? to - kClientBase : to, .message = m};
+  if (net.mode == NetworkMode::async) {
+    e.type = EventType::send;
+    record(e);
+    schedule(std::move(item), 0);
+    return;
+  }
+  const bool before_gst = now_us_ < net.gst_us;
+  if (before_gst && (cut_off(from, to) || tape_.chance(net.drop_probability))) {
+    ++stats_.dropped;
+    e.type = EventType::drop;
+    record(e);
+    return;
+  }
+  std::uint64_t delay = net.min_delay_us + tape_.pick(static_cast<std::uint32_t>(net.max_delay_us - net.min_delay_us + 1));
+  if (before_gst && tape_.chance(net.tail_probability)) {
+    delay += net.tail_exponential
+                 ? static_cast<std::uint64_t>(net.tail_mean_us * -std::log1p(-tape_.pick(65536) / 65536.0))
+                 : tape_.pick(static_cast<std::uint32_t>(net.tail_max_us + 1));
+  }
+  if (before_gst && tape_.chance(net.reorder_probability)) delay += net.max_delay_us;
+  e.type = EventType::send;
+  e.extra = delay;
+  record(e);
+  if (before_gst && tape_.chance(net.duplicate_probability)) {
+    ++stats_.duplicated;
+    schedule(item, delay + net.min_delay_us + tape_.pick(static_cast<std::uint32_t>(net.max_delay_us + 1)));
+  }
+  schedule(std::move(item), delay);
+}
+
+void Simulator::send(std::uint32_t from, Destination to, const Message& m, bool honest) {
+  if (honest) {
+    boundary_.record_honest(m);
+    checkers_.on_honest_send(from, m);
+  }
+  switch (to.kind) {
+    case Destination::Kind::replica:
+      if (to.id < scenario_.config.n && to.id != from) transmit(from, to.id, m);
+      break;
+    case Destination::Kind::all_replicas:
+      for (ReplicaId r = 0; r < scenario_.config.n; ++r)
+        if (r != from) transmit(from, r, m);
+      break;
+    case Destination::Kind::client:
+      if (to.id < clients_.size()) transmit(from, kClientBase + to.id, m);
+      break;
+  }
+}
+
+void Simulator::set_replica_timer(ReplicaId r, const pbft::TimerOp& op) {
+  if (!op.set) {
+    if (replica_timer_[r] == op.token) replica_timer_[r] = 0;
+    return;
+  }
+  replica_timer_[r] = op.token;
+  if (scenario_.network.mode == NetworkMode::async)  // one pending timer per replica
+    std::erase_if(items_, [&](const Item& i) { return i.kind == Item::Kind::replica_timer && i.to == r; });
+  schedule(Item{.kind = Item::Kind::replica_timer, .to = r, .token = op.token}, op.delay_us);
+}
+
+void Simulator::apply_honest(ReplicaId r) {
+  for (const auto& s : effects_.sends) send(r, s.to, s.message, true);
+  for (const auto& t : effects_.timers) set_replica_timer(r, t);
+  // A state transfer comes before the executions it enables.
+  for (const auto& ev : effects_.events)
+    if (ev.kind == pbft::EventKind::state_installed && effects_.installed_state)
+      checkers_.on_state_installed(r, ev.seq, *effects_.installed_state);
+  for (const auto& e : effects_.executions) {
+    checkers_.on_execute(r, e);
+    record({.type = EventType::execute, .from = r, .view = e.view, .seq = e.seq, .digest = e.digest,
+            .extra = e.applied});
+  }
+  for (const auto& ev : effects_.events) {
+    switch (ev.kind) {
+      case pbft::EventKind::prepared: ++coverage_.prepared; break;
+      case pbft::EventKind::committed:
+        ++coverage_.committed;
+        checkers_.on_commit(r, ev.view, ev.seq, ev.digest);
+        record({.type = EventType::commit, .from = r, .view = ev.view, .seq = ev.seq, .digest = ev.digest});
+        break;
+      case pbft::EventKind::checkpoint_stable:
+        ++coverage_.checkpoints_stable;
+        record({.type = EventType::checkpoint, .from = r, .seq = ev.seq, .digest = ev.digest});
+        break;
+      case pbft::EventKind::view_change_start:
+        ++coverage_.view_changes_started;
+        record({.type = EventType::view_change, .from = r, .view = ev.view});
+        break;
+      case pbft::EventKind::new_view_entered:
+        ++coverage_.new_views;
+        ++stats_.view_changes;
+        stats_.max_view = std::max(stats_.max_view, ev.view);
+        record({.type = EventType::new_view, .from = r, .view = ev.view});
+        break;
+      case pbft::EventKind::cert_carried: ++coverage_.certs_carried; break;
+      case pbft::EventKind::state_installed:
+        ++coverage_.states_installed;
+        record({.type = EventType::state, .from = r, .seq = ev.seq, .digest = ev.digest});
+        break;
+      case pbft::EventKind::rejected: ++coverage_.rejections; break;
+    }
+  }
+}
+
+void Simulator::apply_faulty(ReplicaId r) {
+  for (auto& o : outgoing_) {
+    if (!boundary_.admits(r, o.as, o.message)) {
+      ++stats_.blocked_forgeries;
+      continue;
+    }
+    send(o.as, o.to, o.message, false);
+  }
+  outgoing_.clear();
+  for (const auto& t : strategy_timers_) set_replica_timer(r, t);
+  strategy_timers_.clear();
+}
+
+void Simulator::client_send(pbft::ClientId c, bool broadcast) {
+  const auto& req = clients_[c].current();
+  if (!req) return;
+  const std::uint32_t from = kClientBase + c;
+  if (broadcast) {
+    for (ReplicaId r = 0; r < scenario_.config.n; ++r) transmit(from, r, *req);
+  } else {
+    transmit(from, scenario_.config.primary(clients_[c].believed_view()), *req);
+  }
+  if (scenario_.network.mode == NetworkMode::async)  // one pending timer per client
+    std::erase_if(items_, [&](const Item& i) { return i.kind == Item::Kind::client_timer && i.to == c; });
+  schedule(Item{.kind = Item::Kind::client_timer, .to = c, .token = clients_[c].arm_timer()},
+           scenario_.workload.client_timeout_us);
+}
+
+void Simulator::submit_next(pbft::ClientId c) {
+  auto req = clients_[c].next();
+  if (!req) return;
+  clients_[c].submitted_at_us = now_us_;
+  boundary_.record_submitted(c, req->timestamp);
+  checkers_.on_submit(c, req->timestamp, now_us_);
+  record({.type = EventType::submit, .from = kClientBase + c, .digest = pbft::digest_of(*req),
+          .extra = req->timestamp});
+  client_send(c, false);
+}
+
+void Simulator::deliver(Item& item) {
+  switch (item.kind) {
+    case Item::Kind::to_replica: {
+      ++stats_.delivered;
+      TraceEvent e = summarize(item.message);
+      e.type = EventType::deliver;
+      e.from = item.from;
+      e.to = item.to;
+      record(e);
+      const ReplicaId r = item.to;
+      const bool from_client = item.from >= kClientBase;
+      if (honest_[r]) {
+        effects_.clear();
+        if (from_client) {
+          if (auto* req = std::get_if<pbft::Request>(&item.message))
+            honest_[r]->on_client_request(item.from - kClientBase, *req, effects_);
+        } else {
+          honest_[r]->on_message(item.from, item.message, effects_);
+        }
+        apply_honest(r);
+      } else {
+        StrategyContext ctx{tape_, scenario_, coalition_, outgoing_, strategy_timers_, known_requests_};
+        if (from_client) {
+          if (auto* req = std::get_if<pbft::Request>(&item.message))
+            faulty_[r]->on_client_request(item.from - kClientBase, *req, ctx);
+        } else {
+          faulty_[r]->on_message(item.from, item.message, ctx);
+        }
+        apply_faulty(r);
+      }
+      break;
+    }
+    case Item::Kind::to_client: {
+      ++stats_.delivered;
+      auto* reply = std::get_if<pbft::Reply>(&item.message);
+      if (!reply || item.from >= scenario_.config.n) break;
+      Client& client = clients_[item.to];
+      const auto accepted = client.on_reply(item.from, *reply);
+      if (!accepted) break;
+      ++stats_.accepted;
+      stats_.latencies_us.push_back(now_us_ - client.submitted_at_us);
+      record({.type = EventType::accept, .from = kClientBase + item.to, .digest = *accepted,
+              .extra = reply->timestamp});
+      checkers_.on_client_accept(item.to, reply->timestamp, *accepted);
+      if (client.done()) {
+        ++clients_done_;
+      } else if (scenario_.workload.closed_loop) {
+        submit_next(item.to);
+      } else {
+        // Open loop: the next request is released on its own schedule.
+        const std::uint64_t release = client.accepted() * scenario_.workload.open_loop_interval_us;
+        schedule(Item{.kind = Item::Kind::client_release, .to = item.to}, release > now_us_ ? release - now_us_ : 0);
+      }
+      break;
+    }
+    case Item::Kind::replica_timer: {
+      const ReplicaId r = item.to;
+      if (replica_timer_[r] != item.token) break;  // cancelled or superseded
+      replica_timer_[r] = 0;
+      ++stats_.timers_fired;
+      record({.type = EventType::timer, .to = r, .extra = item.token});
+      if (honest_[r]) {
+        effects_.clear();
+        honest_[r]->on_timer(item.token, effects_);
+        apply_honest(r);
+      } else {
+        StrategyContext ctx{tape_, scenario_, coalition_, outgoing_, strategy_timers_, known_requests_};
+        faulty_[r]->on_timer(item.token, ctx);
+        apply_faulty(r);
+      }
+      break;
+    }
+    case Item::Kind::client_timer: {
+      Client& client = clients_[item.to];
+      if (client.timer_token() != item.token || !client.outstanding()) break;
+      ++stats_.timers_fired;
+      record({.type = EventType::timer, .to = kClientBase + item.to, .extra = item.token});
+      client_send(item.to, true);  // retransmit to every replica (§4.1)
+      break;
+    }
+    case Item::Kind::client_release: submit_next(item.to); break;
+  }
+}
+
+void Simulator::start() {
+  for (pbft::ClientId c = 0; c < clients_.size(); ++c) submit_next(c);
+}
+
+bool Simulator::finished() const {
+  return scenario_.stop_when_done && clients_done_ == clients_.size() && checkers_.all_executed();
+}
+
+bool Simulator::step() {
+  if (items_.empty()) return false;
+  ++stats_.steps;
+  Item item;
+  if (scenario_.network.mode == NetworkMode::timed) {
+    std::pop_heap(items_.begin(), items_.end(), [](const Item& a, const Item& b) { return later(a, b); });
+    item = std::move(items_.back());
+    items_.pop_back();
+    if (item.time > scenario_.horizon_us) return false;
+    now_us_ = item.time;
+  } else {
+    if (stats_.steps > scenario_.network.max_steps) return false;
+    // Messages first in arrival order, then timers. A timer fires only when
+    // the tape says so (1 in 16 while messages are in flight, like a timeout
+    // that is long next to delays); pick 0 delivers the oldest message.
+    const auto timers = std::stable_partition(items_.begin(), items_.end(), [](const Item& i) { return !is_timer(i); });
+    const auto messages = static_cast<std::uint32_t>(timers - items_.begin());
+    const auto pending_timers = static_cast<std::uint32_t>(items_.end() - timers);
+    std::size_t i;
+    if (messages > 0 && (pending_timers == 0 || tape_.pick(16) != 15)) i = tape_.pick(messages);
+    else i = messages + tape_.pick(pending_timers);
+    item = std::move(items_[i]);
+    items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(i));
+    now_us_ = stats_.steps;  // async time counts steps
+  }
+  deliver(item);
+  return true;
+}
+
+RunResult Simulator::run() {
+  start();
+  while (!checkers_.failed()) {
+    if (!step()) break;
+    if (clients_done_ == clients_.size() && finished()) break;
+  }
+  stats_.end_time_us = now_us_;
+  if (scenario_.network.mode == NetworkMode::timed) {
+    // Nothing left in flight means nothing will ever happen: judge at the horizon.
+    const std::uint64_t judged_at = items_.empty() ? std::max(now_us_, scenario_.horizon_us) : now_us_;
+    checkers_.check_liveness(judged_at, true);
+  }
+  RunResult result;
+  result.violation = checkers_.violation();
+  if (result.violation) {
+    record({.type = EventType::violation, .from = result.violation->replica, .view = result.violation->view,
+            .seq = result.violation->seq, .extra = static_cast<std::uint64_t>(result.violation->kind)});
+  }
+  result.all_executed = checkers_.all_executed();
+  stats_.blocked_forgeries = boundary_.blocked + stats_.blocked_forgeries;
+  result.stats = std::move(stats_);
+  result.coverage = coverage_;
+  result.event_hash = hash_;
+  return result;
+}
+
+RunResult run_scenario(const Scenario& s, Tape& tape, TraceSink* sink) {
+  Simulator sim(s, tape, sink);
+  return sim.run();
+}
+
+}  // namespace model

@@ -1,0 +1,97 @@
+#pragma once
+// The deterministic world: n replicas (honest Replica values or Byzantine
+// strategies), clients, a network in timed or async mode, and the checkers.
+// Every nondeterministic decision is a pick from the tape.
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "model/adversary.h"
+#include "model/checkers.h"
+#include "model/client.h"
+#include "model/scenario.h"
+#include "model/strategy.h"
+#include "model/tape.h"
+#include "model/trace_event.h"
+
+namespace model {
+
+struct RunStats {
+  std::uint64_t sent = 0, delivered = 0, dropped = 0, duplicated = 0, timers_fired = 0;
+  std::uint64_t steps = 0;
+  std::uint64_t end_time_us = 0;
+  std::uint64_t accepted = 0;          // client requests accepted
+  pbft::View max_view = 0;             // highest view an honest replica entered
+  std::uint64_t view_changes = 0;      // NEW-VIEWs entered by honest replicas
+  std::uint64_t blocked_forgeries = 0;
+  std::vector<std::uint64_t> latencies_us;  // per accepted request, submit → accept
+};
+
+// Protocol depth reached, for fuzzer guidance and tests.
+struct ProtocolCoverage {
+  std::uint64_t prepared = 0, committed = 0, checkpoints_stable = 0, view_changes_started = 0,
+                new_views = 0, certs_carried = 0, states_installed = 0, rejections = 0;
+};
+
+struct RunResult {
+  std::optional<Violation> violation;
+  RunStats stats;
+  ProtocolCoverage coverage;
+  std::uint64_t event_hash = 0;
+  bool all_executed = false;  // every honest replica executed every submitted request
+};
+
+class Simulator {
+ public:
+  Simulator(const Scenario& s, Tape& tape, TraceSink* sink = nullptr);
+  ~Simulator();
+  RunResult run();
+
+ private:
+  struct Item;  // an in-flight message or a pending timer
+  void start();
+  bool step();  // false when nothing is left to do
+  void schedule(Item item, std::uint64_t delay_us);
+  void send(std::uint32_t from, pbft::Destination to, const pbft::Message& m, bool honest);
+  void transmit(std::uint32_t from, std::uint32_t to, const pbft::Message& m);
+  void deliver(Item& item);
+  void apply_honest(pbft::ReplicaId r);
+  void apply_faulty(pbft::ReplicaId r);
+  void set_replica_timer(pbft::ReplicaId r, const pbft::TimerOp& op);
+  void submit_next(pbft::ClientId c);
+  void client_send(pbft::ClientId c, bool broadcast);
+  void record(TraceEvent e);
+  bool cut_off(std::uint32_t from, std::uint32_t to) const;
+  bool finished() const;
+
+  const Scenario& scenario_;
+  Tape& tape_;
+  TraceSink* sink_;
+  std::uint64_t now_us_ = 0;
+  std::uint64_t order_ = 0;
+  std::uint64_t hash_ = 0;
+
+  std::vector<std::optional<pbft::Replica>> honest_;
+  std::vector<std::unique_ptr<Strategy>> faulty_;
+  std::vector<Client> clients_;
+  std::uint32_t clients_done_ = 0;
+  Checkers checkers_;
+  Boundary boundary_;
+  Coalition coalition_;
+  std::vector<pbft::Request> known_requests_;
+  std::vector<Outgoing> outgoing_;
+  std::vector<pbft::TimerOp> strategy_timers_;
+  pbft::Effects effects_;
+  std::vector<std::uint64_t> replica_timer_;  // armed token per replica (0: none)
+
+  // Timed mode: a min-heap of (time, order) over items; async mode: items
+  // in arrival order, the tape picks one.
+  std::vector<Item> items_;
+  RunStats stats_;
+  ProtocolCoverage coverage_;
+};
+
+// Convenience: runs a scenario on a tape.
+RunResult run_scenario(const Scenario& s, Tape& tape, TraceSink* sink = nullptr);
+
+}  // namespace model

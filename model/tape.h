@@ -1,0 +1,56 @@
+#pragma once
+// The choice tape: every nondeterministic decision of a run is one pick.
+// pick(k) answers in [0, k); an exhausted tape answers 0, and 0 is always the
+// most benign option, so truncating or shrinking a tape simplifies the story.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace model {
+
+class Tape {
+ public:
+  // Choices given as integers (RapidCheck, replay of a recorded trace); each
+  // value is reduced modulo k when picked.
+  static Tape from_values(std::vector<std::uint32_t> values);
+  // Raw bytes (libFuzzer): each pick consumes just enough bytes for k.
+  static Tape from_bytes(std::span<const std::uint8_t> bytes);
+  // A seeded PRNG (sweeps): never exhausts.
+  static Tape from_seed(std::uint64_t seed);
+
+  std::uint32_t pick(std::uint32_t k) {
+    if (k <= 1) return 0;  // no choice: nothing consumed, nothing recorded
+    const std::uint32_t v = next(k);
+    if (recording_) recorded_.push_back(v);
+    ++picks_;
+    return v;
+  }
+  // True with probability p (per 65536); the benign answer 0 means false.
+  bool chance(double p) {
+    if (p <= 0) return false;
+    const auto threshold = static_cast<std::uint32_t>((1.0 - p) * 65536.0);
+    return pick(65536) >= threshold;
+  }
+
+  // Keep every answer so a PRNG or byte run can be replayed as values.
+  void record(bool on) { recording_ = on; }
+  const std::vector<std::uint32_t>& recorded() const { return recorded_; }
+  std::uint64_t picks() const { return picks_; }
+  bool exhausted() const;
+
+ private:
+  enum class Source : std::uint8_t { values, bytes, prng };
+  std::uint32_t next(std::uint32_t k);
+
+  Source source_ = Source::values;
+  std::vector<std::uint32_t> values_;
+  std::span<const std::uint8_t> bytes_;
+  std::size_t pos_ = 0;
+  std::uint64_t state_ = 0;
+  bool recording_ = false;
+  std::vector<std::uint32_t> recorded_;
+  std::uint64_t picks_ = 0;
+};
+
+}  // namespace model

@@ -1,0 +1,188 @@
+#include "model/trace.h"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "model/scenario_json.h"
+
+namespace model {
+
+using nlohmann::json;
+
+namespace {
+std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
+
+std::string event_line(const TraceEvent& e) {
+  const auto who = [](std::uint32_t id) -> json {
+    if (id == kNobody) return nullptr;
+    if (id >= kClientBase) return fmt::format("c{}", id - kClientBase);
+    return id;
+  };
+  json j{{"t", e.time_us}, {"ev", event_type_name(e.type)}};
+  if (e.from != kNobody) j["from"] = who(e.from);
+  if (e.to != kNobody) j["to"] = who(e.to);
+  switch (e.type) {
+    case EventType::send:
+    case EventType::deliver:
+    case EventType::drop: j["msg"] = pbft::kind_name(e.kind); break;
+    default: break;
+  }
+  j["view"] = e.view;
+  j["seq"] = e.seq;
+  j["digest"] = e.digest == pbft::kNullDigest ? "null" : hex(e.digest);
+  if (e.type == EventType::violation) j["kind"] = violation_name(static_cast<ViolationKind>(e.extra));
+  else j["x"] = e.extra;
+  return j.dump();
+}
+
+bool known_event(const std::string& name) {
+  for (int t = 0; t <= static_cast<int>(EventType::violation); ++t)
+    if (name == event_type_name(static_cast<EventType>(t))) return true;
+  return false;
+}
+}  // namespace
+
+TraceWriter::TraceWriter(std::string path, const Scenario& s, std::vector<std::uint32_t> tape)
+    : path_(std::move(path)), tmp_(path_ + ".tmp") {
+  file_ = std::fopen(tmp_.c_str(), "w");
+  if (!file_) {
+    error_ = fmt::format("{}: cannot write: {}", path_, std::strerror(errno));
+    return;
+  }
+  const json header{{"format", "pbftsim-trace"}, {"version", kTraceVersion}, {"scenario", to_json(s)},
+                    {"tape", tape}};
+  std::fputs(header.dump().c_str(), file_);
+  std::fputc('\n', file_);
+}
+
+TraceWriter::~TraceWriter() {
+  if (file_) {  // not finished: leave nothing behind
+    std::fclose(file_);
+    std::remove(tmp_.c_str());
+  }
+}
+
+void TraceWriter::on_event(const TraceEvent& e) {
+  if (!file_) return;
+  std::fputs(event_line(e).c_str(), file_);
+  std::fputc('\n', file_);
+}
+
+std::string TraceWriter::finish(const RunResult& r) {
+  if (!file_) return error_;
+  const json end{{"ev", "end"},
+                 {"verdict", r.violation ? std::string(violation_name(r.violation->kind)) : "ok"},
+                 {"description", r.violation ? r.violation->description : ""},
+                 {"hash", hex(r.event_hash)},
+                 {"deliveries", r.stats.delivered}};
+  std::fputs(end.dump().c_str(), file_);
+  std::fputc('\n', file_);
+  const bool ok = std::ferror(file_) == 0;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!ok || !closed) {
+    std::remove(tmp_.c_str());
+    return fmt::format("{}: write failed", path_);
+  }
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    std::remove(tmp_.c_str());
+    return fmt::format("{}: cannot rename into place: {}", path_, std::strerror(errno));
+  }
+  return {};
+}
+
+Trace parse_trace(const std::string& text, const std::string& name) {
+  Trace t;
+  std::istringstream in(text);
+  std::string line;
+  std::size_t number = 0;
+  bool ended = false;
+  const auto fail = [&](const std::string& what) {
+    throw FormatError(fmt::format("{}:{}: {}", name, number, what));
+  };
+  while (std::getline(in, line)) {
+    ++number;
+    if (ended) fail("content after the end line");
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded()) fail("not valid JSON");
+    if (!j.is_object()) fail("not a JSON object");
+    try {
+      if (number == 1) {
+        if (j.value("format", "") != "pbftsim-trace") fail("not a pbftsim trace (no \"format\": \"pbftsim-trace\")");
+        if (!j.contains("version") || j["version"] != kTraceVersion)
+          fail(fmt::format("unsupported trace version (expected {})", kTraceVersion));
+        if (!j.contains("scenario")) fail("header has no scenario");
+        t.scenario = scenario_from_json(j["scenario"]);
+        if (!j.contains("tape") || !j["tape"].is_array()) fail("header has no tape array");
+        for (const auto& v : j["tape"]) {
+          if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 0xffffffffULL)
+            fail("tape values must be integers in [0, 2^32)");
+          t.tape.push_back(v.get<std::uint32_t>());
+        }
+        continue;
+      }
+      if (!j.contains("ev") || !j["ev"].is_string()) fail("event has no \"ev\" name");
+      const std::string ev = j["ev"];
+      if (ev == "end") {
+        const std::string verdict = j.value("verdict", "");
+        if (verdict != "ok") {
+          t.verdict = parse_violation(verdict);
+          if (!t.verdict) fail(fmt::format("unknown verdict \"{}\"", verdict));
+        }
+        t.description = j.value("description", "");
+        const std::string h = j.value("hash", "");
+        if (h.size() != 16 || h.find_first_not_of("0123456789abcdef") != std::string::npos)
+          fail("end line has no 16-digit hex hash");
+        t.event_hash = std::stoull(h, nullptr, 16);
+        ended = true;
+        continue;
+      }
+      if (!known_event(ev)) fail(fmt::format("unknown event \"{}\"", ev));
+      if (!j.contains("t") || !j["t"].is_number_unsigned()) fail("event has no time \"t\"");
+      ++t.events;
+    } catch (const FormatError& e) {
+      if (std::string_view(e.what()).starts_with(name + ":")) throw;
+      fail(e.what());
+    } catch (const json::exception& e) {
+      fail(fmt::format("malformed field: {}", e.what()));
+    }
+  }
+  if (number == 0) throw FormatError(fmt::format("{}:1: empty file", name));
+  if (!ended) throw FormatError(fmt::format("{}:{}: truncated: no end line", name, number));
+  return t;
+}
+
+Trace read_trace(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FormatError(fmt::format("{}:0: cannot open: {}", path, std::strerror(errno)));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_trace(buffer.str(), path);
+}
+
+RunResult replay(const Trace& t, TraceSink* sink) {
+  Tape tape = Tape::from_values(t.tape);
+  return run_scenario(t.scenario, tape, sink);
+}
+
+Recorded run_recorded(const Scenario& s, Tape& tape) {
+  tape.record(true);
+  Recorded r{run_scenario(s, tape), {}};
+  r.tape = tape.recorded();
+  return r;
+}
+
+std::string write_trace(const std::string& path, const Scenario& s, const std::vector<std::uint32_t>& tape,
+                        RunResult* out) {
+  TraceWriter writer(path, s, tape);
+  Tape values = Tape::from_values(tape);
+  RunResult r = run_scenario(s, values, &writer);
+  std::string error = writer.finish(r);
+  if (out) *out = std::move(r);
+  return error;
+}
+
+}  // namespace model

@@ -1,0 +1,62 @@
+#pragma once
+// Traces: JSON Lines. Line 1 is the header (format, version, scenario, tape);
+// then one event per line; the last line is the verdict with the event hash.
+// Writing goes to a temporary file renamed into place on success, so a
+// failed or interrupted write never leaves a half-written trace.
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/scenario.h"
+#include "model/simulator.h"
+#include "model/trace_event.h"
+
+namespace model {
+
+inline constexpr int kTraceVersion = 1;
+
+struct Trace {
+  Scenario scenario;
+  std::vector<std::uint32_t> tape;
+  std::uint64_t events = 0;
+  std::optional<ViolationKind> verdict;  // none: the run was safe
+  std::string description;
+  std::uint64_t event_hash = 0;
+};
+
+// Collects events while a run goes; call finish() to write the file.
+class TraceWriter final : public TraceSink {
+ public:
+  TraceWriter(std::string path, const Scenario& s, std::vector<std::uint32_t> tape);
+  ~TraceWriter() override;
+  void on_event(const TraceEvent& e) override;
+  // Writes the verdict and renames the file into place. Returns an error
+  // message, empty on success.
+  std::string finish(const RunResult& r);
+
+ private:
+  std::string path_, tmp_;
+  std::FILE* file_ = nullptr;
+  std::string error_;
+};
+
+// Reads a trace, checking every line. Throws FormatError("file:line: what").
+Trace read_trace(const std::string& path);
+
+// Parses trace text (the fuzzer's entry point); `name` prefixes errors.
+Trace parse_trace(const std::string& text, const std::string& name);
+
+// Runs the scenario on the recorded tape, optionally writing a new trace.
+RunResult replay(const Trace& t, TraceSink* sink = nullptr);
+
+// Runs and writes a trace in one go (the tape is recorded while running).
+struct Recorded {
+  RunResult result;
+  std::vector<std::uint32_t> tape;
+};
+Recorded run_recorded(const Scenario& s, Tape& tape);
+std::string write_trace(const std::string& path, const Scenario& s,
+                        const std::vector<std::uint32_t>& tape, RunResult* out = nullptr);
+
+}  // namespace model

@@ -1,0 +1,42 @@
+#pragma once
+// One line of a trace: what happened, when, between whom, about what.
+#include <cstdint>
+
+#include "pbft/messages.h"
+
+namespace model {
+
+enum class EventType : std::uint8_t {
+  send, deliver, drop, timer, submit, accept, commit, execute, view_change, new_view,
+  checkpoint, state, violation,
+};
+const char* event_type_name(EventType t);
+
+// Endpoints: replicas are 0..n-1; clients are kClientBase + id.
+inline constexpr std::uint32_t kClientBase = 1u << 20;
+inline constexpr std::uint32_t kNobody = 0xffffffffu;
+
+struct TraceEvent {
+  std::uint64_t time_us = 0;
+  EventType type = EventType::send;
+  std::uint32_t from = kNobody;
+  std::uint32_t to = kNobody;
+  pbft::MessageKind kind = pbft::MessageKind::request;
+  pbft::View view = 0;
+  pbft::Seq seq = 0;
+  pbft::Digest digest = pbft::kNoDigest;
+  std::uint64_t extra = 0;  // timer token, client timestamp, accepted result
+};
+
+// The fields of a message a trace shows.
+TraceEvent summarize(const pbft::Message& m);
+
+std::uint64_t hash_event(std::uint64_t h, const TraceEvent& e);
+
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void on_event(const TraceEvent& e) = 0;
+};
+
+}  // namespace model
