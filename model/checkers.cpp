@@ -33,8 +33,7 @@ Checkers::Checkers(const Scenario& s)
       honest_(s.config.n, true),
       replicas_(s.config.n),
       submitted_(s.workload.clients, 0),
-      outstanding_(s.workload.clients),
-      results_(s.workload.clients) {
+      clients_(s.workload.clients) {
   for (const auto& f : s.faults) honest_[f.replica] = false;
   const std::size_t ring = 2 * s.config.watermark_window;
   for (auto& r : replicas_) {
@@ -56,7 +55,7 @@ bool Checkers::submitted(const pbft::Request& r) const {
 
 void Checkers::on_commit(ReplicaId r, View v, Seq n, Digest d) {
   if (!honest_[r] || n < decided_base_) return;
-  const std::size_t i = n - decided_base_;
+  const std::size_t i = decided_head_ + (n - decided_base_);
   if (i >= decided_.size()) decided_.resize(i + 1);
   Decision& first = decided_[i];
   if (first.digest == pbft::kNoDigest) {
@@ -92,17 +91,21 @@ void Checkers::on_execute(ReplicaId r, const pbft::Execution& e) {
                 fmt::format("integrity: replica {} applied client {}'s timestamp {} after {}", r,
                             e.request.client, e.request.timestamp, last));
   last = e.request.timestamp;
-  auto& results = results_[e.request.client];
-  results.emplace_back(e.request.timestamp, e.result);
-  if (results.size() > kResultsKept) results.pop_front();
+  ClientLog& log = clients_[e.request.client];
+  if (log.results.size() < kResultsKept) log.results.emplace_back(e.request.timestamp, e.result);
+  else log.results[log.results_next++ % kResultsKept] = {e.request.timestamp, e.result};
 
   // Trim decisions every honest replica has executed past.
   Seq low = e.seq;
   for (ReplicaId i = 0; i < replicas_.size(); ++i)
     if (honest_[i]) low = std::min(low, replicas_[i].last_executed);
-  while (decided_base_ <= low && !decided_.empty()) {
-    decided_.pop_front();
+  while (decided_base_ <= low && decided_head_ < decided_.size()) {
+    ++decided_head_;
     ++decided_base_;
+  }
+  if (decided_head_ > 1024 && decided_head_ * 2 > decided_.size()) {
+    decided_.erase(decided_.begin(), decided_.begin() + static_cast<std::ptrdiff_t>(decided_head_));
+    decided_head_ = 0;
   }
 }
 
@@ -131,12 +134,12 @@ void Checkers::on_honest_send(ReplicaId r, const pbft::Message& m) {
 
 void Checkers::on_submit(pbft::ClientId c, pbft::Timestamp t, std::uint64_t now_us) {
   submitted_[c] = std::max(submitted_[c], t);
-  outstanding_[c].push_back({t, now_us});
+  clients_[c].outstanding.push_back({t, now_us});
 }
 
 void Checkers::on_client_accept(pbft::ClientId c, pbft::Timestamp t, std::uint64_t result) {
   bool seen = false;
-  for (const auto& [ts, res] : results_[c]) {
+  for (const auto& [ts, res] : clients_[c].results) {
     if (ts != t) continue;
     if (res == result) return;
     seen = true;
@@ -160,29 +163,29 @@ bool Checkers::all_executed() const {
 void Checkers::check_liveness(std::uint64_t now_us, bool final) {
   if (!scenario_.check_liveness || violation_) return;
   const std::uint64_t gst = scenario_.network.gst_us;
-  for (pbft::ClientId c = 0; c < outstanding_.size(); ++c) {
-    auto& queue = outstanding_[c];
-    while (!queue.empty()) {
-      const Outstanding& o = queue.front();
-      ReplicaId laggard = 0;
-      bool everywhere = true;
-      for (ReplicaId r = 0; r < replicas_.size(); ++r)
-        if (honest_[r] && replicas_[r].applied[c] < o.timestamp) {
-          everywhere = false;
-          laggard = r;
-          break;
-        }
-      if (everywhere) {
-        queue.pop_front();
+  for (pbft::ClientId c = 0; c < clients_.size(); ++c) {
+    ClientLog& log = clients_[c];
+    while (log.outstanding_head < log.outstanding.size()) {
+      const Outstanding& o = log.outstanding[log.outstanding_head];
+      std::optional<ReplicaId> laggard;
+      for (ReplicaId r = 0; r < replicas_.size() && !laggard; ++r)
+        if (honest_[r] && replicas_[r].applied[c] < o.timestamp) laggard = r;
+      if (!laggard) {
+        ++log.outstanding_head;
         continue;
       }
       const std::uint64_t deadline = std::max(gst, o.submitted_us) + scenario_.liveness_bound_us;
       if (now_us > deadline || (final && now_us >= deadline))
-        fail(ViolationKind::liveness, laggard, 0, 0,
+        fail(ViolationKind::liveness, *laggard, 0, 0,
              fmt::format("liveness: client {}'s request {} (submitted at {} us) had not executed at "
                          "replica {} by {} us (bound {} us after max(GST, submission))",
-                         c, o.timestamp, o.submitted_us, laggard, now_us, scenario_.liveness_bound_us));
+                         c, o.timestamp, o.submitted_us, *laggard, now_us, scenario_.liveness_bound_us));
       break;
+    }
+    if (log.outstanding_head > 1024 && log.outstanding_head * 2 > log.outstanding.size()) {
+      log.outstanding.erase(log.outstanding.begin(),
+                            log.outstanding.begin() + static_cast<std::ptrdiff_t>(log.outstanding_head));
+      log.outstanding_head = 0;
     }
   }
 }

@@ -3,7 +3,6 @@
 // clients do; the first broken invariant is kept as the run's violation.
 // Each hook is O(1) and the state is bounded (windows keyed by sequence
 // number), so checkers can run on every step of a million-request run.
-#include <deque>
 #include <optional>
 #include <vector>
 
@@ -68,13 +67,21 @@ class Checkers {
   std::vector<ReplicaRecord> replicas_;
   // Decided digests for seqs from decided_base_ on; trimmed once every honest
   // replica executed past them.
-  std::deque<Decision> decided_;
+  std::vector<Decision> decided_;  // decided_[i - decided_head_] is seq decided_base_ + i
+  std::size_t decided_head_ = 0;
   pbft::Seq decided_base_ = 1;
   std::vector<pbft::Timestamp> submitted_;  // per client: highest timestamp submitted
   // Per client: requests not yet executed everywhere (liveness) and the
   // results honest replicas produced for recent timestamps (client consistency).
-  std::vector<std::deque<Outstanding>> outstanding_;
-  std::vector<std::deque<std::pair<pbft::Timestamp, std::uint64_t>>> results_;
+  // (Vectors with a head index: std::deque allocates even when empty, and
+  // checkers are built for every one of millions of short runs.)
+  struct ClientLog {
+    std::vector<Outstanding> outstanding;
+    std::size_t outstanding_head = 0;
+    std::vector<std::pair<pbft::Timestamp, std::uint64_t>> results;  // ring of recent results
+    std::size_t results_next = 0;
+  };
+  std::vector<ClientLog> clients_;
   std::optional<Violation> violation_;
 };
 

@@ -84,8 +84,16 @@ class Simulator {
   pbft::Effects effects_;
   std::vector<std::uint64_t> replica_timer_;  // armed token per replica (0: none)
 
-  // Timed mode: a min-heap of (time, order) over items; async mode: items
-  // in arrival order, the tape picks one.
+  // Timed mode: a min-heap of small keys over a slab of items, so heap
+  // moves never touch messages. Async mode: items in arrival order, the
+  // tape picks one.
+  struct Key {
+    std::uint64_t time, order;
+    std::uint32_t index;
+  };
+  std::vector<Key> heap_;
+  std::vector<Item> slab_;
+  std::vector<std::uint32_t> free_;
   std::vector<Item> items_;
   RunStats stats_;
   ProtocolCoverage coverage_;

@@ -16,7 +16,7 @@ struct Config {
   std::uint32_t f = 1;                     // set by make_config to ⌊(n−1)/3⌋
   std::uint32_t checkpoint_interval = 8;   // K: a checkpoint every K sequence numbers
   std::uint32_t watermark_window = 16;     // L: sequence numbers accepted above h
-  std::uint32_t max_clients = 64;          // client ids are in [0, max_clients)
+  std::uint32_t max_clients = 16;          // client ids are in [0, max_clients)
   std::uint64_t view_change_timeout_us = 400'000;  // doubles per consecutive view change
   std::uint32_t max_buffered = 256;        // future-view messages kept per replica
   Mutation mutation = Mutation::none;

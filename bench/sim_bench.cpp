@@ -1,0 +1,54 @@
+// Simulator throughput: runs per second and nanoseconds per delivered
+// message, one request, all honest, timed mode (issue: the engine's cost).
+#include <benchmark/benchmark.h>
+
+#include "model/simulator.h"
+#include "model/trace.h"
+
+namespace {
+
+model::Scenario one_request(std::uint32_t n) {
+  model::Scenario s;
+  s.config = pbft::make_config(n);
+  return s;
+}
+
+// Counts events like a trace writer would, without the file system.
+class NullSink final : public model::TraceSink {
+ public:
+  void on_event(const model::TraceEvent& e) override { bytes_ += e.seq + 1; }
+  std::uint64_t bytes_ = 0;
+};
+
+void run_many(benchmark::State& state, bool trace_json) {
+  const auto s = one_request(static_cast<std::uint32_t>(state.range(0)));
+  std::uint64_t seed = 0, delivered = 0;
+  for (auto _ : state) {
+    model::Tape tape = model::Tape::from_seed(++seed);
+    if (trace_json) {
+      // The full JSON-lines writer, to a scratch file.
+      model::TraceWriter writer("/tmp/pbftsim-bench-trace.jsonl", s, {});
+      auto r = model::run_scenario(s, tape, &writer);
+      delivered += r.stats.delivered;
+      benchmark::DoNotOptimize(writer.finish(r));
+    } else {
+      auto r = model::run_scenario(s, tape);
+      delivered += r.stats.delivered;
+      benchmark::DoNotOptimize(r.event_hash);
+    }
+  }
+  state.counters["runs/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["ns/delivery"] = benchmark::Counter(static_cast<double>(delivered),
+                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["deliveries/run"] = static_cast<double>(delivered) / static_cast<double>(state.iterations());
+}
+
+void BM_OneRequest(benchmark::State& state) { run_many(state, false); }
+void BM_OneRequestTraced(benchmark::State& state) { run_many(state, true); }
+
+BENCHMARK(BM_OneRequest)->Arg(4)->Arg(10)->Arg(31)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_OneRequestTraced)->Arg(4)->Arg(10)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
