@@ -5,6 +5,12 @@
 namespace model {
 
 namespace {
+// Picks past the end of a tape answer 0, so trailing zeros say nothing.
+std::vector<std::uint32_t> trimmed(std::vector<std::uint32_t> tape) {
+  while (!tape.empty() && tape.back() == 0) tape.pop_back();
+  return tape;
+}
+
 class Search {
  public:
   Search(Minimized& best, ViolationKind kind, std::uint64_t max_runs)
@@ -21,7 +27,7 @@ class Search {
     auto rec = run_recorded(s, t);
     if (!rec.result.violation || rec.result.violation->kind != kind_) return false;
     best_.scenario = s;
-    best_.tape = std::move(rec.tape);
+    best_.tape = trimmed(std::move(rec.tape));
     best_.result = std::move(rec.result);
     return true;
   }
@@ -78,7 +84,7 @@ std::optional<Minimized> minimize(const Scenario& s, const std::vector<std::uint
     Tape t = Tape::from_values(tape);
     auto rec = run_recorded(s, t);
     if (!rec.result.violation) return std::nullopt;
-    best.tape = std::move(rec.tape);
+    best.tape = trimmed(std::move(rec.tape));
     best.result = std::move(rec.result);
   }
   Search search(best, best.result.violation->kind, max_runs);
