@@ -81,9 +81,14 @@ NewViewPlan plan_new_view(const Config& c, View v, const std::vector<ViewChange>
   plan.max_s = plan.min_s;
   for (const auto& vc : V)
     for (const auto& cert : vc.prepared) plan.max_s = std::max(plan.max_s, cert.pre_prepare.seq);
+  // A valid V has every certificate in (min_s, min_s + L]. The cap (and the
+  // overflow-free loop) matter only for a V nobody checked
+  // (Mutation::skip_newview_validation), which must not run away.
+  plan.max_s = plan.min_s + std::min<Seq>(plan.max_s - plan.min_s, c.watermark_window);
 
   const bool lowest = c.mutation == Mutation::newview_ignores_highest;
-  for (Seq n = plan.min_s + 1; n <= plan.max_s; ++n) {
+  for (Seq i = 1; i <= plan.max_s - plan.min_s; ++i) {
+    const Seq n = plan.min_s + i;
     const PrePrepare* chosen = nullptr;
     for (const auto& vc : V)
       for (const auto& cert : vc.prepared) {

@@ -26,8 +26,21 @@ void Replica::handle_checkpoint(ReplicaId from, const Checkpoint& m, Effects& ou
   }
   if (m.seq <= h_) return;  // already stable: nothing to learn
   const Seq K = config_.checkpoint_interval;
-  if (m.seq % K != 0 || m.seq > high_watermark() || m.state_digest == kNoDigest)
+  if (m.seq % K != 0 || m.state_digest == kNoDigest) return reject(Rejection::outside_watermarks, out);
+  if (m.seq > high_watermark()) {
+    // A replica that missed more than L sequence numbers never sees the
+    // checkpoints that would move its window; f+1 matching announcements
+    // beyond it (one from an honest replica) make it fetch the state (§5.3.2).
+    Checkpoint& far = far_checkpoints_[voter];
+    if (m.seq > far.seq) {
+      far = {m.seq, m.state_digest, voter};
+      std::uint32_t matching = 0;
+      for (const Checkpoint& c : far_checkpoints_)
+        matching += c.seq == m.seq && c.state_digest == m.state_digest;
+      if (matching == config_.weak_quorum()) broadcast(FetchState{m.seq, id_}, out);
+    }
     return reject(Rejection::outside_watermarks, out);
+  }
 
   const std::size_t row = (m.seq / K) % (config_.watermark_window / K);
   Digest* votes = &checkpoint_votes_[row * config_.n];

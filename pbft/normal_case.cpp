@@ -195,8 +195,12 @@ void Replica::try_execute(Effects& out) {
         out.sends.push_back(
             {Destination::client(r.client), Reply{view_, r.timestamp, r.client, id_, *result}});
       }
-      auto& pending = pending_[r.client];
-      if (pending && pending->timestamp <= r.timestamp) pending.reset();
+      // The client id was checked when the request was pre-prepared, except
+      // under Mutation::skip_newview_validation: stay in bounds regardless.
+      if (r.client < pending_.size()) {
+        auto& pending = pending_[r.client];
+        if (pending && pending->timestamp <= r.timestamp) pending.reset();
+      }
     }
     last_executed_ = n;
     out.executions.push_back(e);

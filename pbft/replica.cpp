@@ -15,6 +15,7 @@ Replica::Replica(Config config, ReplicaId id)
       checkpoint_votes_(std::size_t{config.watermark_window / config.checkpoint_interval} * config.n,
                         kNoDigest),
       checkpoint_vote_seq_(config.watermark_window / config.checkpoint_interval, 0),
+      far_checkpoints_(config.n),
       pending_(config.max_clients),
       assigned_(config.max_clients, 0),
       view_changes_(config.n),
@@ -128,6 +129,7 @@ std::size_t Replica::footprint_bytes() const {
   std::size_t bytes = sizeof(*this) + slots_.capacity() * sizeof(Slot) +
                       votes_.capacity() * sizeof(Digest) +
                       checkpoint_votes_.capacity() * sizeof(Digest) +
+                      far_checkpoints_.capacity() * sizeof(Checkpoint) +
                       pending_.capacity() * sizeof(pending_[0]) +
                       buffered_.capacity() * sizeof(Buffered) +
                       service_.state().clients.capacity() * sizeof(ClientRecord);

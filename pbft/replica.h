@@ -136,6 +136,9 @@ class Replica {
   // Checkpoint votes for (h, h+L]: checkpoint_votes_[(seq/K) % (L/K)][sender].
   std::vector<Digest> checkpoint_votes_;
   std::vector<Seq> checkpoint_vote_seq_;
+  // Per sender, the newest CHECKPOINT it announced above this replica's high
+  // watermark: f+1 matching ones mean this replica fell behind (§5.3.2).
+  std::vector<Checkpoint> far_checkpoints_;
   // Snapshots of this replica's own checkpoints not yet stable.
   std::vector<std::pair<Seq, std::shared_ptr<const ServiceState>>> own_checkpoints_;
 

@@ -1,0 +1,111 @@
+// The minimizer: from a violating run it returns a tape no longer than the
+// recorded one that reproduces the same kind of violation and replays exactly;
+// a run without a violation has nothing to minimize.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "helpers.h"
+#include "model/minimizer.h"
+#include "model/trace.h"
+
+namespace model {
+namespace {
+
+using testing::small_scenario;
+using testing::tmp_path;
+
+constexpr std::uint64_t kBudget = 1'500;
+
+struct Violating {
+  Scenario scenario;
+  Recorded recorded;
+};
+
+Violating violating_split(NetworkMode mode) {
+  const Scenario s = small_scenario(4, mode, {{0, StrategyKind::split}, {1, StrategyKind::split}}, 3);
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    Tape t = Tape::from_seed(seed);
+    Recorded rec = run_recorded(s, t);
+    if (rec.result.violation) return {s, std::move(rec)};
+  }
+  return {s, {}};
+}
+
+class Minimizer : public ::testing::TestWithParam<NetworkMode> {};
+
+TEST_P(Minimizer, ShrinksAndReproduces) {
+  const Violating v = violating_split(GetParam());
+  ASSERT_TRUE(v.recorded.result.violation) << "no violating split run in 200 seeds";
+  const ViolationKind kind = v.recorded.result.violation->kind;
+
+  const auto m = minimize(v.scenario, v.recorded.tape, kBudget);
+  ASSERT_TRUE(m);
+  EXPECT_LE(m->tape.size(), v.recorded.tape.size());
+  EXPECT_GE(m->runs, 1u);
+  EXPECT_LE(m->runs, kBudget);
+  ASSERT_TRUE(m->result.violation);
+  EXPECT_EQ(m->result.violation->kind, kind);
+  EXPECT_LE(m->scenario.workload.requests_per_client, v.scenario.workload.requests_per_client);
+  EXPECT_LE(m->scenario.workload.clients, v.scenario.workload.clients);
+
+  // Replaying the minimized tape reproduces the same kind and the same run.
+  Tape t = Tape::from_values(m->tape);
+  const RunResult again = run_scenario(m->scenario, t);
+  ASSERT_TRUE(again.violation);
+  EXPECT_EQ(again.violation->kind, kind);
+  EXPECT_EQ(again.event_hash, m->result.event_hash);
+
+  // Through a trace file too.
+  const std::string path = tmp_path(GetParam() == NetworkMode::timed ? "min_timed.jsonl" : "min_async.jsonl");
+  RunResult written;
+  ASSERT_EQ(write_trace(path, m->scenario, m->tape, &written), "");
+  const Trace trace = read_trace(path);
+  ASSERT_TRUE(trace.verdict);
+  EXPECT_EQ(*trace.verdict, kind);
+  EXPECT_EQ(trace.event_hash, m->result.event_hash);
+  EXPECT_EQ(replay(trace).event_hash, trace.event_hash);
+}
+
+TEST_P(Minimizer, MinimizedTapeIsWhatItsReplayConsumes) {
+  // Replaying the minimized tape consumes it all; past its end the run reads
+  // the benign answer 0, so the replay's recording is the tape padded with zeros.
+  const Violating v = violating_split(GetParam());
+  ASSERT_TRUE(v.recorded.result.violation);
+  const auto m = minimize(v.scenario, v.recorded.tape, kBudget);
+  ASSERT_TRUE(m);
+  EXPECT_LT(m->tape.size(), v.recorded.tape.size()) << "nothing was minimized";
+  Tape t = Tape::from_values(m->tape);
+  const Recorded rec = run_recorded(m->scenario, t);
+  ASSERT_GE(rec.tape.size(), m->tape.size());
+  EXPECT_TRUE(std::equal(m->tape.begin(), m->tape.end(), rec.tape.begin()));
+  for (std::size_t i = m->tape.size(); i < rec.tape.size(); ++i) ASSERT_EQ(rec.tape[i], 0u) << "pick " << i;
+  EXPECT_EQ(rec.result.event_hash, m->result.event_hash);
+}
+
+INSTANTIATE_TEST_SUITE_P(Model, Minimizer, ::testing::Values(NetworkMode::async, NetworkMode::timed),
+                         [](const auto& pinfo) { return pinfo.param == NetworkMode::timed ? "timed" : "async"; });
+
+TEST(MinimizerNoViolation, ReturnsNullopt) {
+  for (NetworkMode mode : {NetworkMode::async, NetworkMode::timed}) {
+    const Scenario s = small_scenario(4, mode, {{1, StrategyKind::equivocate}}, 3);
+    Tape t = Tape::from_seed(5);
+    const Recorded rec = run_recorded(s, t);
+    ASSERT_FALSE(rec.result.violation) << rec.result.violation->description;
+    EXPECT_FALSE(minimize(s, rec.tape, 100));
+  }
+  EXPECT_FALSE(minimize(small_scenario(4, NetworkMode::async), {}, 100));
+}
+
+TEST(MinimizerBudget, RespectsMaxRuns) {
+  const Violating v = violating_split(NetworkMode::async);
+  ASSERT_TRUE(v.recorded.result.violation);
+  const auto m = minimize(v.scenario, v.recorded.tape, 5);
+  ASSERT_TRUE(m);
+  EXPECT_LE(m->runs, 5u);
+  ASSERT_TRUE(m->result.violation);
+  EXPECT_EQ(m->result.violation->kind, v.recorded.result.violation->kind);
+}
+
+}  // namespace
+}  // namespace model

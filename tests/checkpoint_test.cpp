@@ -1,0 +1,152 @@
+// Checkpoints, watermarks and garbage collection (§4.3) and state transfer (§5.3.2).
+#include <gtest/gtest.h>
+
+#include "pbft/certificates.h"
+#include "tests/cluster.h"
+
+namespace pbft::test {
+namespace {
+
+// K = 2, L = 4 (test_config's default).
+void run_requests(Cluster& c, ClientId client, Timestamp from, Timestamp to) {
+  for (Timestamp t = from; t <= to; ++t) {
+    c.submit(0, request(client, t));
+    c.deliver_all();
+  }
+}
+
+// §4.3: after K requests the checkpoint is stable (2f+1 matching CHECKPOINTs)
+// at every replica and the log at or below h is discarded.
+TEST(Checkpoint, StableAfterKRequestsAndLogTruncated) {
+  Cluster c(test_config(4, 2, 4));
+  run_requests(c, 0, 1, 1);
+  for (ReplicaId i = 0; i < 4; ++i) {
+    EXPECT_EQ(c.replica(i).stable_seq(), 0u);
+    EXPECT_TRUE(c.replica(i).accepted_digest(1).has_value());
+  }
+  run_requests(c, 0, 2, 2);
+  for (ReplicaId i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(c.replica(i).stable_seq(), 2u);
+    EXPECT_EQ(c.replica(i).high_watermark(), 6u);
+    EXPECT_EQ(c.replica(i).accepted_digest(1), std::nullopt);
+    EXPECT_EQ(c.replica(i).accepted_digest(2), std::nullopt);
+    EXPECT_FALSE(c.replica(i).committed(2));
+    const auto stable = c.events_of(i, EventKind::checkpoint_stable);
+    ASSERT_EQ(stable.size(), 1u);
+    EXPECT_EQ(stable[0].seq, 2u);
+    EXPECT_EQ(stable[0].digest, c.replica(0).service_state().digest());
+  }
+}
+
+// §4.3: a checkpoint is stable only with 2f+1 matching CHECKPOINTs.
+TEST(Checkpoint, StableNeeds2fPlus1MatchingCheckpoints) {
+  Cluster c(test_config(4, 2, 4));
+  c.drop_forever(of_kind(MessageKind::checkpoint));
+  run_requests(c, 0, 1, 2);
+  const Digest d = c.replica(1).service_state().digest();
+  EXPECT_EQ(c.replica(1).stable_seq(), 0u);  // own vote only
+  c.inject(2, 1, Checkpoint{2, d ^ 1, 2});    // another digest does not match
+  EXPECT_EQ(c.replica(1).stable_seq(), 0u);
+  c.inject(3, 1, Checkpoint{2, d, 3});
+  EXPECT_EQ(c.replica(1).stable_seq(), 0u) << "2 of 3";
+  c.inject(3, 1, Checkpoint{2, d, 3});
+  EXPECT_EQ(c.count_rejections(1, Rejection::duplicate_vote), 1u);
+  EXPECT_EQ(c.replica(1).stable_seq(), 0u) << "a duplicate is not a third vote";
+  c.inject(0, 1, Checkpoint{2, d, 0});
+  EXPECT_EQ(c.replica(1).stable_seq(), 2u);
+}
+
+// §4.3: with h the stable checkpoint, a replica accepts sequence numbers in
+// (h, h+L] and rejects the rest.
+TEST(Checkpoint, AcceptsUpToHighWatermarkAndRejectsBeyond) {
+  Cluster c(test_config(4, 2, 4));
+  run_requests(c, 0, 1, 2);
+  ASSERT_EQ(c.replica(1).stable_seq(), 2u);
+  const Request r = request(5, 1);
+  const Digest d = digest_of(r);
+  c.inject(0, 1, PrePrepare{0, 6, d, r, 0});  // h + L
+  EXPECT_EQ(c.replica(1).accepted_digest(6), d);
+  EXPECT_EQ(c.count_rejections(1, Rejection::outside_watermarks), 0u);
+  c.inject(0, 1, PrePrepare{0, 7, d, r, 0});  // h + L + 1
+  EXPECT_EQ(c.replica(1).accepted_digest(7), std::nullopt);
+  EXPECT_EQ(c.count_rejections(1, Rejection::outside_watermarks), 1u);
+  c.inject(0, 1, PrePrepare{0, 2, d, r, 0});  // at h
+  EXPECT_EQ(c.count_rejections(1, Rejection::outside_watermarks), 2u);
+  c.inject(2, 1, Prepare{0, 7, d, 2});
+  c.inject(2, 1, Commit{0, 7, d, 2});
+  EXPECT_EQ(c.count_rejections(1, Rejection::outside_watermarks), 4u);
+}
+
+// §4.3: the primary assigns no sequence number above h+L; it resumes once the
+// next checkpoint is stable.
+TEST(Checkpoint, PrimaryStopsAtHighWatermarkUntilCheckpointStable) {
+  Cluster c(test_config(4, 2, 4));
+  for (ClientId cl = 0; cl < 6; ++cl) c.submit(0, request(cl, 1));
+  c.deliver_if(!of_kind(MessageKind::checkpoint));  // checkpoints held back
+  for (ReplicaId i = 0; i < 4; ++i) {
+    EXPECT_EQ(c.replica(i).last_executed(), 4u) << i;
+    EXPECT_EQ(c.replica(i).stable_seq(), 0u) << i;
+  }
+  EXPECT_EQ(c.in_flight().size(), c.count_in_flight(of_kind(MessageKind::checkpoint)))
+      << "nothing but checkpoints is left: seq 5 was not assigned";
+  c.deliver_all();
+  for (ReplicaId i = 0; i < 4; ++i) {
+    EXPECT_EQ(c.replica(i).stable_seq(), 6u) << i;
+    EXPECT_EQ(c.replica(i).last_executed(), 6u) << i;
+  }
+}
+
+// §5.3.2: a replica that missed requests installs the stable state another
+// replica sends it, when 2f+1 CHECKPOINTs prove its digest.
+TEST(StateTransfer, LaggingReplicaInstallsProvenState) {
+  Cluster c(test_config(4, 2, 4));
+  c.isolate(3);
+  run_requests(c, 0, 1, 4);
+  ASSERT_EQ(c.replica(0).stable_seq(), 4u);
+  EXPECT_EQ(c.replica(3).last_executed(), 0u);
+  c.clear_drop_rules();
+  c.inject(3, 0, FetchState{4, 3});
+  ASSERT_EQ(c.count_in_flight(of_kind(MessageKind::state_transfer) && to_replica(3)), 1u);
+  c.deliver_all();
+  EXPECT_EQ(c.replica(3).last_executed(), 4u);
+  EXPECT_EQ(c.replica(3).stable_seq(), 4u);
+  EXPECT_EQ(c.replica(3).service_state(), c.replica(0).service_state());
+  const auto installed = c.events_of(3, EventKind::state_installed);
+  ASSERT_EQ(installed.size(), 1u);
+  EXPECT_EQ(installed[0].seq, 4u);
+  // And it takes part again: the next request executes everywhere.
+  run_requests(c, 1, 1, 1);
+  for (ReplicaId i = 0; i < 4; ++i) EXPECT_EQ(c.replica(i).last_executed(), 5u) << i;
+}
+
+// §5.3.2: a replica that was cut off for less than L sequence numbers learns
+// the next stable checkpoint and fetches the state it missed.
+TEST(StateTransfer, ReplicaBehindWithinWindowCatchesUp) {
+  Cluster c(test_config(4, 2, 4));
+  c.isolate(3);
+  run_requests(c, 0, 1, 2);
+  c.clear_drop_rules();
+  run_requests(c, 0, 3, 4);
+  EXPECT_EQ(c.replica(3).stable_seq(), 4u);
+  EXPECT_EQ(c.replica(3).last_executed(), 4u);
+  EXPECT_EQ(c.count_events(3, EventKind::state_installed), 1u);
+  EXPECT_EQ(c.replica(3).service_state(), c.replica(0).service_state());
+}
+
+// §5.3.2: a replica that was cut off for more than L sequence numbers learns
+// of a stable checkpoint beyond its high watermark and fetches the state.
+TEST(StateTransfer, ReplicaBehindBeyondWindowCatchesUp) {
+  Cluster c(test_config(4, 2, 4));
+  c.isolate(3);
+  run_requests(c, 0, 1, 6);
+  ASSERT_EQ(c.replica(0).stable_seq(), 6u);
+  c.clear_drop_rules();
+  run_requests(c, 0, 7, 10);
+  EXPECT_GE(c.count_events(3, EventKind::state_installed), 1u);
+  EXPECT_EQ(c.replica(3).last_executed(), 10u);
+  EXPECT_EQ(c.replica(3).service_state(), c.replica(0).service_state());
+}
+
+}  // namespace
+}  // namespace pbft::test

@@ -1,0 +1,182 @@
+// View changes (§4.4) and their timeouts (§4.5.2): a faulty primary is
+// detected by the backups' timers and a request prepared in the old view is
+// carried into the new one by the NEW-VIEW's re-issued pre-prepares.
+#include <gtest/gtest.h>
+
+#include "tests/cluster.h"
+#include "tests/scenarios.h"
+
+namespace pbft::test {
+namespace {
+
+// §4.4: the request prepared in view 0 (its commits lost, then the primary
+// silenced) is re-issued by NEW-VIEW at the same seq with the same digest,
+// and every honest replica executes it there in view 1.
+TEST(ViewChange, PreparedRequestIsCarriedIntoNewView) {
+  Cluster c(test_config());
+  const Request r = request(0, 1);
+  prepare_then_silence_primary(c, r);
+  for (ReplicaId i = 0; i < 4; ++i) {
+    EXPECT_TRUE(c.replica(i).prepared(1)) << i;
+    EXPECT_FALSE(c.replica(i).committed(1)) << i;
+  }
+  for (ReplicaId b = 1; b < 4; ++b) ASSERT_TRUE(c.fire_timer(b)) << "backup " << b << " has no timer";
+  c.deliver_all();
+  for (ReplicaId i = 1; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(c.replica(i).view(), 1u);
+    EXPECT_FALSE(c.replica(i).in_view_change());
+    EXPECT_EQ(c.replica(i).is_primary(), i == 1);
+    EXPECT_EQ(c.count_events(i, EventKind::new_view_entered), 1u);
+    const auto carried = c.events_of(i, EventKind::cert_carried);
+    ASSERT_EQ(carried.size(), 1u);
+    EXPECT_EQ(carried[0].seq, 1u);
+    EXPECT_EQ(carried[0].digest, digest_of(r));
+    EXPECT_EQ(carried[0].view, 1u);
+    ASSERT_EQ(c.executions(i).size(), 1u);
+    EXPECT_EQ(c.executions(i)[0].seq, 1u);
+    EXPECT_EQ(c.executions(i)[0].view, 1u);
+    EXPECT_EQ(c.executions(i)[0].request, r);
+    EXPECT_EQ(c.executions(i)[0].result, c.executions(1)[0].result);
+  }
+  EXPECT_GE(c.matching_replies(0, 1), 3u);
+  // The new view makes progress: the next request executes at seq 2.
+  c.submit_all(request(1, 1));
+  c.deliver_all();
+  for (ReplicaId i = 1; i < 4; ++i) EXPECT_EQ(c.replica(i).last_executed(), 2u) << i;
+}
+
+// §4.4: the VIEW-CHANGE carries the prepared certificate: the pre-prepare and
+// 2f matching prepares from distinct backups.
+TEST(ViewChange, ViewChangeCarriesPreparedCertificate) {
+  Cluster c(test_config());
+  const Request r = request(0, 1);
+  prepare_then_silence_primary(c, r);
+  ASSERT_TRUE(c.fire_timer(2));
+  ASSERT_EQ(c.count_in_flight(of_kind(MessageKind::view_change)), 2u);  // to 1 and 3
+  const auto& vc = std::get<ViewChangePtr>(c.in_flight().front().message);
+  ASSERT_TRUE(vc);
+  EXPECT_EQ(vc->new_view, 1u);
+  EXPECT_EQ(vc->replica, 2u);
+  EXPECT_EQ(vc->stable_seq, 0u);
+  ASSERT_EQ(vc->prepared.size(), 1u);
+  const PreparedCert& cert = vc->prepared[0];
+  EXPECT_EQ(cert.pre_prepare.seq, 1u);
+  EXPECT_EQ(cert.pre_prepare.view, 0u);
+  EXPECT_EQ(cert.pre_prepare.digest, digest_of(r));
+  EXPECT_GE(cert.prepares.size(), 2u);
+  for (const Prepare& p : cert.prepares) {
+    EXPECT_NE(p.replica, 0u);
+    EXPECT_EQ(p.digest, digest_of(r));
+  }
+  EXPECT_TRUE(c.replica(2).in_view_change());
+  EXPECT_EQ(c.replica(2).view(), 1u);
+}
+
+// §4.4: gaps below the highest prepared seq are filled with null requests.
+TEST(ViewChange, GapsBecomeNullRequests) {
+  Cluster c(test_config(4, 4, 8));
+  c.submit_all(request(0, 1));
+  c.submit_all(request(1, 1));
+  // seq 1's pre-prepare never reaches anyone; seq 2 prepares everywhere.
+  c.drop_if([](const InFlight& m) {
+    auto* p = std::get_if<PrePrepare>(&m.message);
+    return p && p->seq == 1;
+  });
+  c.deliver_if(!of_kind(MessageKind::commit));
+  c.isolate(0);
+  for (ReplicaId b = 1; b < 4; ++b) ASSERT_TRUE(c.fire_timer(b));
+  c.deliver_all();
+  for (ReplicaId i = 1; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(c.replica(i).view(), 1u);
+    ASSERT_GE(c.executions(i).size(), 2u);
+    EXPECT_EQ(c.executions(i)[0].digest, kNullDigest);
+    EXPECT_FALSE(c.executions(i)[0].applied);
+    EXPECT_EQ(c.executions(i)[1].digest, digest_of(request(1, 1)));
+    // Client 0's request is then ordered in the new view.
+    ASSERT_EQ(c.executions(i).size(), 3u);
+    EXPECT_EQ(c.executions(i)[2].request, request(0, 1));
+  }
+}
+
+// §4.5.2: when the view change to v+1 does not complete in time the replica
+// moves to v+2 and waits twice as long; executing a request resets the timeout.
+TEST(ViewChange, ConsecutiveViewChangeTimeoutDoubles) {
+  Cluster c(test_config());
+  const std::uint64_t T = c.config().view_change_timeout_us;
+  const Request r = request(0, 1);
+  prepare_then_silence_primary(c, r);
+  ASSERT_EQ(c.armed_timer(2)->delay_us, T);
+  // The new primary (1) never sends its NEW-VIEW for view 1.
+  c.drop_forever(of_kind(MessageKind::new_view) && from_replica(1));
+  for (ReplicaId b = 1; b < 4; ++b) ASSERT_TRUE(c.fire_timer(b));
+  c.deliver_all();
+  ASSERT_TRUE(c.replica(2).in_view_change());
+  ASSERT_TRUE(c.armed_timer(2));
+  const std::uint64_t first = c.armed_timer(2)->delay_us;
+  EXPECT_EQ(c.replica(2).consecutive_view_changes(), 1u);
+  ASSERT_TRUE(c.fire_timer(2));
+  ASSERT_TRUE(c.fire_timer(3));
+  EXPECT_EQ(c.replica(2).view(), 2u);
+  EXPECT_EQ(c.replica(2).consecutive_view_changes(), 2u);
+  ASSERT_TRUE(c.armed_timer(2));
+  EXPECT_EQ(c.armed_timer(2)->delay_us, 2 * first) << "second consecutive view change";
+  EXPECT_GT(first, T);
+  c.deliver_all();
+  // View 2 (primary 2) completes and executes the request carried twice.
+  for (ReplicaId i = 1; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(c.replica(i).view(), 2u);
+    EXPECT_FALSE(c.replica(i).in_view_change());
+    ASSERT_EQ(c.executions(i).size(), 1u);
+    EXPECT_EQ(c.executions(i)[0].request, r);
+    EXPECT_EQ(c.replica(i).consecutive_view_changes(), 0u) << "reset by the execution";
+  }
+  c.submit(3, request(1, 1));
+  ASSERT_TRUE(c.armed_timer(3));
+  EXPECT_EQ(c.armed_timer(3)->delay_us, T) << "back to the base timeout";
+}
+
+// §4.5.2: f+1 VIEW-CHANGEs for a later view make a replica join it before its
+// own timer expires; fewer do not.
+TEST(ViewChange, JoinsAfterFPlus1ViewChanges) {
+  Cluster c(test_config());
+  prepare_then_silence_primary(c, request(0, 1));
+  ASSERT_TRUE(c.fire_timer(1));
+  c.deliver_if(of_kind(MessageKind::view_change) && to_replica(3));
+  EXPECT_FALSE(c.replica(3).in_view_change()) << "one VIEW-CHANGE is not f+1";
+  ASSERT_TRUE(c.fire_timer(2));
+  c.deliver_if(of_kind(MessageKind::view_change) && to_replica(3));
+  EXPECT_TRUE(c.replica(3).in_view_change());
+  EXPECT_EQ(c.replica(3).view(), 1u);
+  c.deliver_all();
+  for (ReplicaId i = 1; i < 4; ++i) EXPECT_EQ(c.replica(i).last_executed(), 1u) << i;
+}
+
+// §4.4: a replica that missed the view change (the old primary, reconnected)
+// enters the new view on a valid NEW-VIEW.
+TEST(ViewChange, LateReplicaAdoptsValidNewView) {
+  Cluster c(test_config());
+  prepare_then_silence_primary(c, request(0, 1));
+  for (ReplicaId b = 1; b < 4; ++b) ASSERT_TRUE(c.fire_timer(b));
+  // Capture the NEW-VIEW from 1 before the network loses it.
+  c.deliver_if(!of_kind(MessageKind::new_view));
+  NewViewPtr nv;
+  for (const InFlight& m : c.in_flight())
+    if (auto* p = std::get_if<NewViewPtr>(&m.message)) nv = *p;
+  ASSERT_TRUE(nv);
+  c.deliver_all();
+  c.clear_drop_rules();
+  c.inject(1, 0, nv);
+  EXPECT_EQ(c.replica(0).view(), 1u);
+  EXPECT_FALSE(c.replica(0).in_view_change());
+  EXPECT_FALSE(c.replica(0).is_primary());
+  c.deliver_all();
+  c.submit_all(request(1, 1));
+  c.deliver_all();
+  EXPECT_EQ(c.replica(0).last_executed(), 2u);
+}
+
+}  // namespace
+}  // namespace pbft::test
