@@ -237,7 +237,9 @@ class Split final : public Wrapped {
   void vote_on_splits(StrategyContext& ctx) {
     auto& co = ctx.coalition;
     const auto& config = replica_.config();
-    for (const auto& [key, split] : co.splits) {
+    for (const auto& entry : co.splits) {
+      const auto& key = entry.first;
+      const auto& split = entry.second;
       if (voted_.count(key)) continue;
       voted_.insert(key);
       const auto story = [&](ReplicaId r) { return co.in_group_a[r] || co.member[r] ? split.group_a : split.group_b; };

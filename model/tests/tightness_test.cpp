@@ -71,7 +71,7 @@ TEST(Tightness, OneSplitReplicaWithAuthIsHarmless) {
   Scenario s = small_scenario(4, NetworkMode::async, {{0, StrategyKind::split}}, 3);
   EXPECT_FALSE(search(s, {ViolationKind::agreement, ViolationKind::client_consistency, ViolationKind::validity,
                           ViolationKind::integrity, ViolationKind::local_sanity},
-                      60));
+                      40));
 }
 
 struct MutationCase {

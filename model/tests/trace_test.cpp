@@ -41,7 +41,7 @@ Recorded violating_split_run(NetworkMode mode) {
 
 // A valid trace written from a small faulty run, as text.
 std::string good_trace(const std::string& path) {
-  const Scenario s = small_scenario(4, NetworkMode::async, {{2, StrategyKind::equivocate}}, 2);
+  const Scenario s = small_scenario(4, NetworkMode::timed, {{2, StrategyKind::equivocate}}, 2);
   Tape t = Tape::from_seed(3);
   const Recorded rec = run_recorded(s, t);
   EXPECT_EQ(write_trace(path, s, rec.tape), "");
