@@ -27,7 +27,6 @@ class Boundary {
   void record_submitted(pbft::ClientId c, pbft::Timestamp t);
   // May faulty `sender` send m (under the name `as`)?
   bool admits(pbft::ReplicaId sender, pbft::ReplicaId as, const pbft::Message& m) const;
-  std::uint64_t blocked = 0;
 
  private:
   bool genuine_request(const pbft::Request& r) const;

@@ -11,17 +11,6 @@ using pbft::Destination;
 using pbft::Message;
 using pbft::ReplicaId;
 
-struct Simulator::Item {
-  enum class Kind : std::uint8_t { to_replica, to_client, replica_timer, client_timer, client_release };
-  std::uint64_t time = 0;
-  std::uint64_t order = 0;
-  Kind kind = Kind::to_replica;
-  std::uint32_t from = kNobody;
-  std::uint32_t to = 0;
-  std::uint64_t token = 0;
-  Message message;
-};
-
 namespace {
 bool later(const auto& a, const auto& b) {
   return a.time != b.time ? a.time > b.time : a.order > b.order;
@@ -84,7 +73,7 @@ void Simulator::schedule(Item item, std::uint64_t delay_us) {
   item.time = now_us_ + delay_us;
   item.order = order_++;
   if (scenario_.network.mode == NetworkMode::async) {
-    items_.push_back(std::move(item));
+    (is_timer(item) ? async_timers_ : async_messages_).push_back(std::move(item));
     return;
   }
   std::uint32_t index;
@@ -174,9 +163,28 @@ void Simulator::set_replica_timer(ReplicaId r, const pbft::TimerOp& op) {
     return;
   }
   replica_timer_[r] = op.token;
-  if (scenario_.network.mode == NetworkMode::async)  // one pending timer per replica
-    std::erase_if(items_, [&](const Item& i) { return i.kind == Item::Kind::replica_timer && i.to == r; });
+  drop_async_timer(Item::Kind::replica_timer, r);
   schedule(Item{.kind = Item::Kind::replica_timer, .to = r, .token = op.token}, op.delay_us);
+}
+
+void Simulator::drop_async_timer(Item::Kind kind, std::uint32_t to) {
+  // Async mode keeps one pending timer per owner; timed mode lets stale ones
+  // expire harmlessly (their tokens no longer match).
+  if (scenario_.network.mode == NetworkMode::async)
+    std::erase_if(async_timers_, [&](const Item& i) { return i.kind == kind && i.to == to; });
+}
+
+template <class Input>
+void Simulator::activate(ReplicaId r, Input input) {
+  if (honest_[r]) {
+    effects_.clear();
+    input(*honest_[r], effects_);
+    apply_honest(r);
+  } else {
+    StrategyContext ctx{tape_, scenario_, coalition_, outgoing_, strategy_timers_, known_requests_};
+    input(*faulty_[r], ctx);
+    apply_faulty(r);
+  }
 }
 
 void Simulator::apply_honest(ReplicaId r) {
@@ -245,8 +253,7 @@ void Simulator::client_send(pbft::ClientId c, bool broadcast) {
   } else {
     transmit(from, scenario_.config.primary(clients_[c].believed_view()), *req);
   }
-  if (scenario_.network.mode == NetworkMode::async)  // one pending timer per client
-    std::erase_if(items_, [&](const Item& i) { return i.kind == Item::Kind::client_timer && i.to == c; });
+  drop_async_timer(Item::Kind::client_timer, c);
   schedule(Item{.kind = Item::Kind::client_timer, .to = c, .token = clients_[c].arm_timer()},
            scenario_.workload.client_timeout_us);
 }
@@ -271,26 +278,11 @@ void Simulator::deliver(Item& item) {
       e.from = item.from;
       e.to = item.to;
       record(e);
-      const ReplicaId r = item.to;
-      const bool from_client = item.from >= kClientBase;
-      if (honest_[r]) {
-        effects_.clear();
-        if (from_client) {
-          if (auto* req = std::get_if<pbft::Request>(&item.message))
-            honest_[r]->on_client_request(item.from - kClientBase, *req, effects_);
-        } else {
-          honest_[r]->on_message(item.from, item.message, effects_);
-        }
-        apply_honest(r);
-      } else {
-        StrategyContext ctx{tape_, scenario_, coalition_, outgoing_, strategy_timers_, known_requests_};
-        if (from_client) {
-          if (auto* req = std::get_if<pbft::Request>(&item.message))
-            faulty_[r]->on_client_request(item.from - kClientBase, *req, ctx);
-        } else {
-          faulty_[r]->on_message(item.from, item.message, ctx);
-        }
-        apply_faulty(r);
+      if (item.from < kClientBase) {
+        activate(item.to, [&](auto& node, auto& sink) { node.on_message(item.from, item.message, sink); });
+      } else if (auto* req = std::get_if<pbft::Request>(&item.message)) {
+        const pbft::ClientId c = item.from - kClientBase;
+        activate(item.to, [&](auto& node, auto& sink) { node.on_client_request(c, *req, sink); });
       }
       break;
     }
@@ -323,15 +315,7 @@ void Simulator::deliver(Item& item) {
       replica_timer_[r] = 0;
       ++stats_.timers_fired;
       record({.type = EventType::timer, .to = r, .extra = item.token});
-      if (honest_[r]) {
-        effects_.clear();
-        honest_[r]->on_timer(item.token, effects_);
-        apply_honest(r);
-      } else {
-        StrategyContext ctx{tape_, scenario_, coalition_, outgoing_, strategy_timers_, known_requests_};
-        faulty_[r]->on_timer(item.token, ctx);
-        apply_faulty(r);
-      }
+      activate(r, [&](auto& node, auto& sink) { node.on_timer(item.token, sink); });
       break;
     }
     case Item::Kind::client_timer: {
@@ -366,20 +350,18 @@ bool Simulator::step() {
     free_.push_back(index);
     now_us_ = item.time;
   } else {
-    if (items_.empty()) return false;
+    const auto messages = static_cast<std::uint32_t>(async_messages_.size());
+    const auto timers = static_cast<std::uint32_t>(async_timers_.size());
+    if (messages + timers == 0) return false;
     ++stats_.steps;
     if (stats_.steps > scenario_.network.max_steps) return false;
-    // Messages first in arrival order, then timers. A timer fires only when
-    // the tape says so (1 in 16 while messages are in flight, like a timeout
-    // that is long next to delays); pick 0 delivers the oldest message.
-    const auto timers = std::stable_partition(items_.begin(), items_.end(), [](const Item& i) { return !is_timer(i); });
-    const auto messages = static_cast<std::uint32_t>(timers - items_.begin());
-    const auto pending_timers = static_cast<std::uint32_t>(items_.end() - timers);
-    std::size_t i;
-    if (messages > 0 && (pending_timers == 0 || tape_.pick(16) != 15)) i = tape_.pick(messages);
-    else i = messages + tape_.pick(pending_timers);
-    item = std::move(items_[i]);
-    items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(i));
+    // A timer fires only when the tape says so (1 in 16 while messages are
+    // in flight, like a timeout that is long next to delays); pick 0
+    // delivers the oldest message.
+    auto& from = messages > 0 && (timers == 0 || tape_.pick(16) != 15) ? async_messages_ : async_timers_;
+    const std::size_t i = tape_.pick(static_cast<std::uint32_t>(from.size()));
+    item = std::move(from[i]);
+    from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
     now_us_ = stats_.steps;  // async time counts steps
   }
   deliver(item);
@@ -405,7 +387,6 @@ RunResult Simulator::run() {
             .seq = result.violation->seq, .extra = static_cast<std::uint64_t>(result.violation->kind)});
   }
   result.all_executed = checkers_.all_executed();
-  stats_.blocked_forgeries = boundary_.blocked + stats_.blocked_forgeries;
   result.stats = std::move(stats_);
   result.coverage = coverage_;
   result.event_hash = hash_;

@@ -48,15 +48,31 @@ class Simulator {
   RunResult run();
 
  private:
-  struct Item;  // an in-flight message or a pending timer
+  // An in-flight message or a pending timer.
+  struct Item {
+    enum class Kind : std::uint8_t { to_replica, to_client, replica_timer, client_timer, client_release };
+    std::uint64_t time = 0;
+    std::uint64_t order = 0;
+    Kind kind = Kind::to_replica;
+    std::uint32_t from = kNobody;
+    std::uint32_t to = 0;
+    std::uint64_t token = 0;
+    pbft::Message message;
+  };
+
   void start();
   bool step();  // false when nothing is left to do
   void schedule(Item item, std::uint64_t delay_us);
   void send(std::uint32_t from, pbft::Destination to, const pbft::Message& m, bool honest);
   void transmit(std::uint32_t from, std::uint32_t to, const pbft::Message& m);
   void deliver(Item& item);
+  // Hands one input to replica r, honest or faulty: `input(node, sink)`
+  // calls the same-named method on a pbft::Replica or a Strategy.
+  template <class Input>
+  void activate(pbft::ReplicaId r, Input input);
   void apply_honest(pbft::ReplicaId r);
   void apply_faulty(pbft::ReplicaId r);
+  void drop_async_timer(Item::Kind kind, std::uint32_t to);
   void set_replica_timer(pbft::ReplicaId r, const pbft::TimerOp& op);
   void submit_next(pbft::ClientId c);
   void client_send(pbft::ClientId c, bool broadcast);
@@ -94,7 +110,8 @@ class Simulator {
   std::vector<Key> heap_;
   std::vector<Item> slab_;
   std::vector<std::uint32_t> free_;
-  std::vector<Item> items_;
+  std::vector<Item> async_messages_;  // in arrival order
+  std::vector<Item> async_timers_;    // at most one per replica and per client
   RunStats stats_;
   ProtocolCoverage coverage_;
 };

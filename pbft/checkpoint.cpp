@@ -71,11 +71,6 @@ void Replica::make_stable(Seq seq, Digest digest, std::vector<Checkpoint> proof,
   issue_pending(out);  // the window moved: a primary may have requests queued
 }
 
-bool Replica::valid_checkpoint_proof(Seq seq, Digest digest,
-                                     const std::vector<Checkpoint>& proof) const {
-  return pbft::valid_checkpoint_proof(config_, seq, digest, proof);
-}
-
 void Replica::handle_fetch_state(ReplicaId from, const FetchState& m, Effects& out) {
   if (!stable_state_ || h_ < m.seq || h_ == 0) return;
   out.sends.push_back(
@@ -87,7 +82,7 @@ void Replica::handle_state_transfer(ReplicaId from, const StateTransfer& m, Effe
   if (!m.state || m.seq <= last_executed_) return;  // nothing new
   if (m.state->clients.size() != config_.max_clients) return reject(Rejection::bad_certificate, out);
   const Digest d = m.state->digest();
-  if (!valid_checkpoint_proof(m.seq, d, m.proof)) return reject(Rejection::bad_certificate, out);
+  if (!valid_checkpoint_proof(config_, m.seq, d, m.proof)) return reject(Rejection::bad_certificate, out);
 
   service_.install(*m.state);
   last_executed_ = m.seq;

@@ -20,7 +20,6 @@ const char* rejection_name(Rejection r) {
   switch (r) {
     case Rejection::none: return "none";
     case Rejection::bad_sender: return "bad_sender";
-    case Rejection::wrong_view: return "wrong_view";
     case Rejection::outside_watermarks: return "outside_watermarks";
     case Rejection::conflicting_pre_prepare: return "conflicting_pre_prepare";
     case Rejection::bad_digest: return "bad_digest";

@@ -51,7 +51,7 @@ enum class EventKind : std::uint8_t {
 };
 
 enum class Rejection : std::uint8_t {
-  none, bad_sender, wrong_view, outside_watermarks, conflicting_pre_prepare, bad_digest,
+  none, bad_sender, outside_watermarks, conflicting_pre_prepare, bad_digest,
   duplicate_vote, bad_certificate, bad_new_view, buffer_full, unknown_client, stale,
 };
 

@@ -135,9 +135,6 @@ std::size_t Replica::footprint_bytes() const {
                       service_.state().clients.capacity() * sizeof(ClientRecord);
   for (const auto& vc : view_changes_)
     if (vc) bytes += sizeof(ViewChange) + vc->prepared.size() * (sizeof(PreparedCert) + config_.n * sizeof(Prepare));
-  for (const auto& b : buffered_)
-    if (auto* nv = std::get_if<NewViewPtr>(&b.message); nv && *nv)
-      bytes += (*nv)->view_changes.size() * sizeof(ViewChange);
   return bytes;
 }
 

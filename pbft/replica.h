@@ -91,7 +91,6 @@ class Replica {
   void make_stable(Seq seq, Digest digest, std::vector<Checkpoint> proof, Effects& out);
   void handle_fetch_state(ReplicaId from, const FetchState& m, Effects& out);
   void handle_state_transfer(ReplicaId from, const StateTransfer& m, Effects& out);
-  bool valid_checkpoint_proof(Seq seq, Digest digest, const std::vector<Checkpoint>& proof) const;
 
   // view_change.cpp
   void start_view_change(View target, Effects& out);

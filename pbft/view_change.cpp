@@ -105,7 +105,7 @@ void Replica::enter_view(const NewView& nv, Effects& out) {
   in_view_change_ = false;
   reset_votes();
   const NewViewPlan plan = plan_new_view(config_, nv.view, nv.view_changes);
-  if (plan.min_s > h_ && valid_checkpoint_proof(plan.min_s, plan.min_s_digest, plan.min_s_proof))
+  if (plan.min_s > h_ && valid_checkpoint_proof(config_, plan.min_s, plan.min_s_digest, plan.min_s_proof))
     make_stable(plan.min_s, plan.min_s_digest, plan.min_s_proof, out);
   out.events.push_back({.kind = EventKind::new_view_entered, .view = view_});
 
