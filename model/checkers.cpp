@@ -94,11 +94,14 @@ void Checkers::on_execute(ReplicaId r, const pbft::Execution& e) {
   ClientLog& log = clients_[e.request.client];
   if (log.results.size() < kResultsKept) log.results.emplace_back(e.request.timestamp, e.result);
   else log.results[log.results_next++ % kResultsKept] = {e.request.timestamp, e.result};
+}
 
-  // Trim decisions every honest replica has executed past.
-  Seq low = e.seq;
+void Checkers::on_stable(ReplicaId r, Seq n) {
+  if (!honest_[r]) return;
+  replicas_[r].stable = std::max(replicas_[r].stable, n);
+  Seq low = n;
   for (ReplicaId i = 0; i < replicas_.size(); ++i)
-    if (honest_[i]) low = std::min(low, replicas_[i].last_executed);
+    if (honest_[i]) low = std::min(low, replicas_[i].stable);
   while (decided_base_ <= low && decided_head_ < decided_.size()) {
     ++decided_head_;
     ++decided_base_;

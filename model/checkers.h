@@ -23,6 +23,9 @@ class Checkers {
   // Integrity: in order, no gaps (but for state transfer), each request once.
   void on_execute(pbft::ReplicaId r, const pbft::Execution& e);
   void on_state_installed(pbft::ReplicaId r, pbft::Seq n, const pbft::ServiceState& state);
+  // A replica's stable checkpoint moved: it never commits at or below it
+  // again, so decisions below every honest replica's can be forgotten.
+  void on_stable(pbft::ReplicaId r, pbft::Seq n);
   // Local sanity: an honest replica never sends two different PREPAREs (or
   // COMMITs) for one view and sequence number.
   void on_honest_send(pbft::ReplicaId r, const pbft::Message& m);
@@ -49,6 +52,7 @@ class Checkers {
   };
   struct ReplicaRecord {
     pbft::Seq last_executed = 0;
+    pbft::Seq stable = 0;
     std::vector<pbft::Timestamp> applied;  // per client: last applied timestamp
     std::vector<Vote> prepares, commits;   // ring keyed by seq
   };
@@ -65,8 +69,8 @@ class Checkers {
   const Scenario& scenario_;
   std::vector<bool> honest_;
   std::vector<ReplicaRecord> replicas_;
-  // Decided digests for seqs from decided_base_ on; trimmed once every honest
-  // replica executed past them.
+  // Decided digests for seqs from decided_base_ on; trimmed below every
+  // honest replica's stable checkpoint.
   std::vector<Decision> decided_;  // decided_[i - decided_head_] is seq decided_base_ + i
   std::size_t decided_head_ = 0;
   pbft::Seq decided_base_ = 1;

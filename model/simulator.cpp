@@ -209,6 +209,7 @@ void Simulator::apply_honest(ReplicaId r) {
         break;
       case pbft::EventKind::checkpoint_stable:
         ++coverage_.checkpoints_stable;
+        checkers_.on_stable(r, ev.seq);
         record({.type = EventType::checkpoint, .from = r, .seq = ev.seq, .digest = ev.digest});
         break;
       case pbft::EventKind::view_change_start:

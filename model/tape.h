@@ -2,6 +2,7 @@
 // The choice tape: every nondeterministic decision of a run is one pick.
 // pick(k) answers in [0, k); an exhausted tape answers 0, and 0 is always the
 // most benign option, so truncating or shrinking a tape simplifies the story.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -26,10 +27,11 @@ class Tape {
     ++picks_;
     return v;
   }
-  // True with probability p (per 65536); the benign answer 0 means false.
+  // True with probability p (per 65536, at most 65535/65536): the benign
+  // answer 0 always means false, so an exhausted tape never drops a message.
   bool chance(double p) {
     if (p <= 0) return false;
-    const auto threshold = static_cast<std::uint32_t>((1.0 - p) * 65536.0);
+    const auto threshold = std::max<std::uint32_t>(1, static_cast<std::uint32_t>((1.0 - p) * 65536.0));
     return pick(65536) >= threshold;
   }
 
