@@ -12,6 +12,8 @@ namespace pbft {
 
 // Views above this are rejected so that view arithmetic never overflows.
 inline constexpr View kMaxView = View{1} << 60;
+// Likewise for sequence numbers named by a peer.
+inline constexpr Seq kMaxSeq = Seq{1} << 60;
 
 // 2f+1 (the configured checkpoint quorum) CHECKPOINTs from distinct replicas
 // for (seq, digest). Seq 0 is the initial state and needs no proof.

@@ -68,13 +68,26 @@ void Replica::make_stable(Seq seq, Digest digest, std::vector<Checkpoint> proof,
   std::erase_if(own_checkpoints_, [&](const auto& c) { return c.first <= seq; });
   out.events.push_back({.kind = EventKind::checkpoint_stable, .view = view_, .seq = seq, .digest = digest});
   if (last_executed_ < seq) broadcast(FetchState{seq, id_}, out);
+  answer_fetches(out);
   issue_pending(out);  // the window moved: a primary may have requests queued
 }
 
 void Replica::handle_fetch_state(ReplicaId from, const FetchState& m, Effects& out) {
-  if (!stable_state_ || h_ < m.seq || h_ == 0) return;
-  out.sends.push_back(
-      {Destination::replica(from), StateTransfer{h_, stable_state_, stable_proof_, id_}});
+  if (m.seq == 0 || m.seq >= kMaxSeq) return reject(Rejection::outside_watermarks, out);
+  // Asked before this replica has that state (its checkpoint is not stable
+  // yet, or it is behind too): remember and answer once it does. The
+  // request is sent once, so dropping it would strand the asker.
+  fetch_wanted_[from] = std::max(fetch_wanted_[from], m.seq);
+  answer_fetches(out);
+}
+
+void Replica::answer_fetches(Effects& out) {
+  if (!stable_state_) return;
+  for (ReplicaId r = 0; r < config_.n; ++r) {
+    if (fetch_wanted_[r] == 0 || fetch_wanted_[r] > h_) continue;
+    fetch_wanted_[r] = 0;
+    out.sends.push_back({Destination::replica(r), StateTransfer{h_, stable_state_, stable_proof_, id_}});
+  }
 }
 
 void Replica::handle_state_transfer(ReplicaId from, const StateTransfer& m, Effects& out) {
@@ -89,7 +102,10 @@ void Replica::handle_state_transfer(ReplicaId from, const StateTransfer& m, Effe
   for (auto& pending : pending_)
     if (pending && service_.executed(*pending)) pending.reset();
   if (m.seq > h_) make_stable(m.seq, d, m.proof, out);
-  if (m.seq == h_) stable_state_ = m.state;
+  if (m.seq == h_) {
+    stable_state_ = m.state;
+    answer_fetches(out);
+  }
   out.events.push_back({.kind = EventKind::state_installed, .view = view_, .seq = m.seq, .digest = d});
   out.installed_state = m.state;
   try_execute(out);

@@ -16,6 +16,7 @@ Replica::Replica(Config config, ReplicaId id)
                         kNoDigest),
       checkpoint_vote_seq_(config.watermark_window / config.checkpoint_interval, 0),
       far_checkpoints_(config.n),
+      fetch_wanted_(config.n, 0),
       pending_(config.max_clients),
       assigned_(config.max_clients, 0),
       view_changes_(config.n),
@@ -130,6 +131,7 @@ std::size_t Replica::footprint_bytes() const {
                       votes_.capacity() * sizeof(Digest) +
                       checkpoint_votes_.capacity() * sizeof(Digest) +
                       far_checkpoints_.capacity() * sizeof(Checkpoint) +
+                      fetch_wanted_.capacity() * sizeof(Seq) +
                       pending_.capacity() * sizeof(pending_[0]) +
                       buffered_.capacity() * sizeof(Buffered) +
                       service_.state().clients.capacity() * sizeof(ClientRecord);

@@ -90,6 +90,7 @@ class Replica {
   void handle_checkpoint(ReplicaId from, const Checkpoint& m, Effects& out);
   void make_stable(Seq seq, Digest digest, std::vector<Checkpoint> proof, Effects& out);
   void handle_fetch_state(ReplicaId from, const FetchState& m, Effects& out);
+  void answer_fetches(Effects& out);
   void handle_state_transfer(ReplicaId from, const StateTransfer& m, Effects& out);
 
   // view_change.cpp
@@ -138,6 +139,8 @@ class Replica {
   // Per sender, the newest CHECKPOINT it announced above this replica's high
   // watermark: f+1 matching ones mean this replica fell behind (§5.3.2).
   std::vector<Checkpoint> far_checkpoints_;
+  // Per replica, the checkpoint it asked this one's state for (0: none).
+  std::vector<Seq> fetch_wanted_;
   // Snapshots of this replica's own checkpoints not yet stable.
   std::vector<std::pair<Seq, std::shared_ptr<const ServiceState>>> own_checkpoints_;
 
