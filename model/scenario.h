@@ -33,7 +33,8 @@ struct NetworkConfig {
   double duplicate_probability = 0;
   double reorder_probability = 0;  // an extra max_delay, letting later messages overtake
   std::vector<Partition> partitions;
-  // After GST: no drops, no partitions, no tail, delays in [min, max].
+  // After GST: no drops, duplicates, reordering or partitions, and delays
+  // bounded by max + tail_max (an exponential tail is capped there).
   std::uint64_t gst_us = 0;
   // Async mode: deliveries (steps) before the run stops.
   std::uint64_t max_steps = 20'000;

@@ -101,36 +101,43 @@ bool Simulator::cut_off(std::uint32_t from, std::uint32_t to) const {
 
 void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m) {
   ++stats_.sent;
-  TraceEvent e = summarize(m);
-  e.from = from;
-  e.to = to;
   const auto& net = scenario_.network;
   const bool to_client = to >= kClientBase;
   Item item{.kind = to_client ? Item::Kind::to_client : Item::Kind::to_replica, .from = from,
             .to = to_client ? to - kClientBase : to, .message = m};
+  const auto trace = [&](EventType type, std::uint64_t extra) {
+    TraceEvent e = summarize(m);
+    e.type = type;
+    e.from = from;
+    e.to = to;
+    e.extra = extra;
+    e.time_us = now_us_;
+    return e;
+  };
   if (net.mode == NetworkMode::async) {
-    e.type = EventType::send;
-    record(e);
+    // Sends are not part of the run's hash: the deliveries that follow are.
+    if (sink_) sink_->on_event(trace(EventType::send, 0));
     schedule(std::move(item), 0);
     return;
   }
   const bool before_gst = now_us_ < net.gst_us;
   if (before_gst && (cut_off(from, to) || tape_.chance(net.drop_probability))) {
     ++stats_.dropped;
-    e.type = EventType::drop;
-    record(e);
+    record(trace(EventType::drop, 0));
     return;
   }
   std::uint64_t delay = net.min_delay_us + tape_.pick(static_cast<std::uint32_t>(net.max_delay_us - net.min_delay_us + 1));
-  if (before_gst && tape_.chance(net.tail_probability)) {
-    delay += net.tail_exponential
-                 ? static_cast<std::uint64_t>(net.tail_mean_us * -std::log1p(-tape_.pick(65536) / 65536.0))
-                 : tape_.pick(static_cast<std::uint32_t>(net.tail_max_us + 1));
+  if (tape_.chance(net.tail_probability)) {
+    // The tail applies throughout; after GST an exponential tail is capped
+    // so that delays stay bounded.
+    std::uint64_t tail = net.tail_exponential
+                             ? static_cast<std::uint64_t>(net.tail_mean_us * -std::log1p(-tape_.pick(65536) / 65536.0))
+                             : tape_.pick(static_cast<std::uint32_t>(net.tail_max_us + 1));
+    if (!before_gst) tail = std::min(tail, net.tail_max_us);
+    delay += tail;
   }
   if (before_gst && tape_.chance(net.reorder_probability)) delay += net.max_delay_us;
-  e.type = EventType::send;
-  e.extra = delay;
-  record(e);
+  if (sink_) sink_->on_event(trace(EventType::send, delay));
   if (before_gst && tape_.chance(net.duplicate_probability)) {
     ++stats_.duplicated;
     schedule(item, delay + net.min_delay_us + tape_.pick(static_cast<std::uint32_t>(net.max_delay_us + 1)));
