@@ -29,7 +29,7 @@ std::optional<ViolationKind> parse_violation(std::string_view name) {
 }
 
 Checkers::Checkers(const Scenario& s)
-    : scenario_(s),
+    : scenario_(&s),
       honest_(s.config.n, true),
       replicas_(s.config.n),
       submitted_(s.workload.clients, 0),
@@ -164,8 +164,8 @@ bool Checkers::all_executed() const {
 }
 
 void Checkers::check_liveness(std::uint64_t now_us, bool final) {
-  if (!scenario_.check_liveness || violation_) return;
-  const std::uint64_t gst = scenario_.network.gst_us;
+  if (!scenario_->check_liveness || violation_) return;
+  const std::uint64_t gst = scenario_->network.gst_us;
   for (pbft::ClientId c = 0; c < clients_.size(); ++c) {
     ClientLog& log = clients_[c];
     while (log.outstanding_head < log.outstanding.size()) {
@@ -177,12 +177,12 @@ void Checkers::check_liveness(std::uint64_t now_us, bool final) {
         ++log.outstanding_head;
         continue;
       }
-      const std::uint64_t deadline = std::max(gst, o.submitted_us) + scenario_.liveness_bound_us;
+      const std::uint64_t deadline = std::max(gst, o.submitted_us) + scenario_->liveness_bound_us;
       if (now_us > deadline || (final && now_us >= deadline))
         fail(ViolationKind::liveness, *laggard, 0, 0,
              fmt::format("liveness: client {}'s request {} (submitted at {} us) had not executed at "
                          "replica {} by {} us (bound {} us after max(GST, submission))",
-                         c, o.timestamp, o.submitted_us, *laggard, now_us, scenario_.liveness_bound_us));
+                         c, o.timestamp, o.submitted_us, *laggard, now_us, scenario_->liveness_bound_us));
       break;
     }
     if (log.outstanding_head > 1024 && log.outstanding_head * 2 > log.outstanding.size()) {

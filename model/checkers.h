@@ -66,7 +66,7 @@ class Checkers {
     std::uint64_t submitted_us;
   };
 
-  const Scenario& scenario_;
+  const Scenario* scenario_;
   std::vector<bool> honest_;
   std::vector<ReplicaRecord> replicas_;
   // Decided digests for seqs from decided_base_ on; trimmed below every

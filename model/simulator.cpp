@@ -21,36 +21,39 @@ bool is_timer(const auto& item) {
 }
 }  // namespace
 
-Simulator::Simulator(const Scenario& s, Tape& tape, TraceSink* sink)
+namespace {
+std::vector<bool> honest_mask(const Scenario& s) {
+  std::vector<bool> honest(s.config.n, true);
+  for (const auto& f : s.faults) honest[f.replica] = false;
+  return honest;
+}
+}  // namespace
+
+Simulator::Simulator(const Scenario& s)
     : scenario_(s),
-      tape_(tape),
-      sink_(sink),
-      honest_(s.config.n),
+      fresh_replicas_(s.config.n),
+      fresh_checkers_(s),
+      fresh_boundary_(honest_mask(s), s.auth),
       faulty_(s.config.n),
       checkers_(s),
-      boundary_([&] {
-        std::vector<bool> honest(s.config.n, true);
-        for (const auto& f : s.faults) honest[f.replica] = false;
-        return honest;
-      }(), s.auth),
+      boundary_(honest_mask(s), s.auth),
       replica_timer_(s.config.n, 0) {
   assert(validate(s).empty());
   coalition_.member.assign(s.config.n, false);
   coalition_.in_group_a.assign(s.config.n, false);
-  for (const auto& f : s.faults) {
-    faulty_[f.replica] = make_strategy(f.strategy, s.config, f.replica);
+  for (const auto& f : s.faults)
     if (f.strategy == StrategyKind::split) coalition_.member[f.replica] = true;
-  }
   // The split attack's two groups: the first half of the honest replicas, and the rest.
   std::uint32_t honest_count = s.config.n - s.malicious(), seen = 0;
   for (ReplicaId r = 0; r < s.config.n; ++r) {
-    if (faulty_[r]) continue;
-    honest_[r].emplace(s.config, r);
+    if (s.is_faulty(r)) continue;
+    fresh_replicas_[r].emplace(s.config, r);
     coalition_.in_group_a[r] = seen++ < (honest_count + 1) / 2;
   }
-  clients_.reserve(s.workload.clients);
+  honest_ = fresh_replicas_;
+  fresh_clients_.reserve(s.workload.clients);
   for (pbft::ClientId c = 0; c < s.workload.clients; ++c)
-    clients_.emplace_back(c, s.config.n, s.config.f, s.workload.requests_per_client);
+    fresh_clients_.emplace_back(c, s.config.n, s.config.f, s.workload.requests_per_client);
   // Room for a round of broadcasts up front: growth reallocations showed up
   // as a fifth of a short run's cost.
   const std::size_t room = std::size_t{4} * s.config.n * s.config.n;
@@ -121,26 +124,26 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m)
     return;
   }
   const bool before_gst = now_us_ < net.gst_us;
-  if (before_gst && (cut_off(from, to) || tape_.chance(net.drop_probability))) {
+  if (before_gst && (cut_off(from, to) || tape_->chance(net.drop_probability))) {
     ++stats_.dropped;
     record(trace(EventType::drop, 0));
     return;
   }
-  std::uint64_t delay = net.min_delay_us + tape_.pick(static_cast<std::uint32_t>(net.max_delay_us - net.min_delay_us + 1));
-  if (tape_.chance(net.tail_probability)) {
+  std::uint64_t delay = net.min_delay_us + tape_->pick(static_cast<std::uint32_t>(net.max_delay_us - net.min_delay_us + 1));
+  if (tape_->chance(net.tail_probability)) {
     // The tail applies throughout; after GST an exponential tail is capped
     // so that delays stay bounded.
     std::uint64_t tail = net.tail_exponential
-                             ? static_cast<std::uint64_t>(net.tail_mean_us * -std::log1p(-tape_.pick(65536) / 65536.0))
-                             : tape_.pick(static_cast<std::uint32_t>(net.tail_max_us + 1));
+                             ? static_cast<std::uint64_t>(net.tail_mean_us * -std::log1p(-tape_->pick(65536) / 65536.0))
+                             : tape_->pick(static_cast<std::uint32_t>(net.tail_max_us + 1));
     if (!before_gst) tail = std::min(tail, net.tail_max_us);
     delay += tail;
   }
-  if (before_gst && tape_.chance(net.reorder_probability)) delay += net.max_delay_us;
+  if (before_gst && tape_->chance(net.reorder_probability)) delay += net.max_delay_us;
   if (sink_) sink_->on_event(trace(EventType::send, delay));
-  if (before_gst && tape_.chance(net.duplicate_probability)) {
+  if (before_gst && tape_->chance(net.duplicate_probability)) {
     ++stats_.duplicated;
-    schedule(item, delay + net.min_delay_us + tape_.pick(static_cast<std::uint32_t>(net.max_delay_us + 1)));
+    schedule(item, delay + net.min_delay_us + tape_->pick(static_cast<std::uint32_t>(net.max_delay_us + 1)));
   }
   schedule(std::move(item), delay);
 }
@@ -188,7 +191,7 @@ void Simulator::activate(ReplicaId r, Input input) {
     input(*honest_[r], effects_);
     apply_honest(r);
   } else {
-    StrategyContext ctx{tape_, scenario_, coalition_, outgoing_, strategy_timers_, known_requests_};
+    StrategyContext ctx{*tape_, scenario_, coalition_, outgoing_, strategy_timers_, known_requests_};
     input(*faulty_[r], ctx);
     apply_faulty(r);
   }
@@ -338,6 +341,32 @@ void Simulator::deliver(Item& item) {
   }
 }
 
+void Simulator::reset(Tape& tape, TraceSink* sink) {
+  tape_ = &tape;
+  sink_ = sink;
+  now_us_ = order_ = hash_ = 0;
+  for (ReplicaId r = 0; r < scenario_.config.n; ++r)
+    if (fresh_replicas_[r]) *honest_[r] = *fresh_replicas_[r];
+  for (const auto& f : scenario_.faults) faulty_[f.replica] = make_strategy(f.strategy, scenario_.config, f.replica);
+  clients_ = fresh_clients_;
+  clients_done_ = 0;
+  checkers_ = fresh_checkers_;
+  boundary_ = fresh_boundary_;
+  coalition_.splits.clear();
+  coalition_.next_seq = 1;
+  known_requests_.clear();
+  outgoing_.clear();
+  strategy_timers_.clear();
+  std::fill(replica_timer_.begin(), replica_timer_.end(), 0);
+  heap_.clear();
+  slab_.clear();
+  free_.clear();
+  async_messages_.clear();
+  async_timers_.clear();
+  stats_ = {};
+  coverage_ = {};
+}
+
 void Simulator::start() {
   for (pbft::ClientId c = 0; c < clients_.size(); ++c) submit_next(c);
 }
@@ -366,8 +395,8 @@ bool Simulator::step() {
     // A timer fires only when the tape says so (1 in 16 while messages are
     // in flight, like a timeout that is long next to delays); pick 0
     // delivers the oldest message.
-    auto& from = messages > 0 && (timers == 0 || tape_.pick(16) != 15) ? async_messages_ : async_timers_;
-    const std::size_t i = tape_.pick(static_cast<std::uint32_t>(from.size()));
+    auto& from = messages > 0 && (timers == 0 || tape_->pick(16) != 15) ? async_messages_ : async_timers_;
+    const std::size_t i = tape_->pick(static_cast<std::uint32_t>(from.size()));
     item = std::move(from[i]);
     from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
     now_us_ = stats_.steps;  // async time counts steps
@@ -376,7 +405,8 @@ bool Simulator::step() {
   return true;
 }
 
-RunResult Simulator::run() {
+RunResult Simulator::run(Tape& tape, TraceSink* sink) {
+  reset(tape, sink);
   start();
   while (!checkers_.failed()) {
     if (!step()) break;
@@ -402,8 +432,8 @@ RunResult Simulator::run() {
 }
 
 RunResult run_scenario(const Scenario& s, Tape& tape, TraceSink* sink) {
-  Simulator sim(s, tape, sink);
-  return sim.run();
+  Simulator sim(s);
+  return sim.run(tape, sink);
 }
 
 }  // namespace model

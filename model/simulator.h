@@ -41,11 +41,14 @@ struct RunResult {
   bool all_executed = false;  // every honest replica executed every submitted request
 };
 
+// Builds the world for one scenario once; each run() starts it afresh from
+// a tape, reusing the memory of the previous run (a search or sweep runs
+// millions of short runs, and setting up replicas was a third of each).
 class Simulator {
  public:
-  Simulator(const Scenario& s, Tape& tape, TraceSink* sink = nullptr);
+  explicit Simulator(const Scenario& s);
   ~Simulator();
-  RunResult run();
+  RunResult run(Tape& tape, TraceSink* sink = nullptr);
 
  private:
   // An in-flight message or a pending timer.
@@ -60,6 +63,7 @@ class Simulator {
     pbft::Message message;
   };
 
+  void reset(Tape& tape, TraceSink* sink);
   void start();
   bool step();  // false when nothing is left to do
   void schedule(Item item, std::uint64_t delay_us);
@@ -81,13 +85,19 @@ class Simulator {
   bool finished() const;
 
   const Scenario& scenario_;
-  Tape& tape_;
-  TraceSink* sink_;
+  Tape* tape_ = nullptr;
+  TraceSink* sink_ = nullptr;
   std::uint64_t now_us_ = 0;
   std::uint64_t order_ = 0;
   std::uint64_t hash_ = 0;
 
   std::vector<std::optional<pbft::Replica>> honest_;
+  // The initial world, copied over the live one at each reset: copy
+  // assignment reuses the live vectors' memory.
+  std::vector<std::optional<pbft::Replica>> fresh_replicas_;
+  std::vector<Client> fresh_clients_;
+  Checkers fresh_checkers_;
+  Boundary fresh_boundary_;
   std::vector<std::unique_ptr<Strategy>> faulty_;
   std::vector<Client> clients_;
   std::uint32_t clients_done_ = 0;

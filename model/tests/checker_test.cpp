@@ -2,7 +2,10 @@
 // right kind and a description naming where; faulty replicas are excluded.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "helpers.h"
 #include "model/checkers.h"
@@ -11,7 +14,24 @@
 namespace model {
 namespace {
 
-using testing::contains;
+// The checkers failed with a violation of `kind`, at `replica` and `seq` when
+// given, whose description mentions each of `mentions`.
+::testing::AssertionResult reported(const Checkers& c, ViolationKind kind, std::optional<pbft::ReplicaId> replica = {},
+                                    std::optional<pbft::Seq> seq = {},
+                                    std::initializer_list<std::string_view> mentions = {}) {
+  if (!c.failed()) return ::testing::AssertionFailure() << "no violation (wanted " << violation_name(kind) << ")";
+  const Violation& v = *c.violation();
+  const auto wrong = [&] {
+    return ::testing::AssertionFailure() << violation_name(v.kind) << " at replica " << v.replica << " view " << v.view
+                                         << " seq " << v.seq << " (\"" << v.description << "\"): ";
+  };
+  if (v.kind != kind) return wrong() << "wanted " << violation_name(kind);
+  if (replica && v.replica != *replica) return wrong() << "wanted replica " << *replica;
+  if (seq && v.seq != *seq) return wrong() << "wanted seq " << *seq;
+  for (std::string_view m : mentions)
+    if (v.description.find(m) == std::string::npos) return wrong() << "the description does not mention \"" << m << "\"";
+  return ::testing::AssertionSuccess();
+}
 
 pbft::Request request(pbft::ClientId c, pbft::Timestamp t) { return {c, t, operation_for(c, t)}; }
 
@@ -47,29 +67,15 @@ TEST_F(CheckersTest, AgreementSameView) {
   Checkers c(s);
   c.on_commit(1, 0, 5, kD1);
   c.on_commit(2, 0, 5, kD2);
-  ASSERT_TRUE(c.failed());
-  const Violation& v = *c.violation();
-  EXPECT_EQ(v.kind, ViolationKind::agreement);
-  EXPECT_EQ(v.replica, 2u);
-  EXPECT_EQ(v.seq, 5u);
-  EXPECT_TRUE(contains(v.description, "replica 1"));
-  EXPECT_TRUE(contains(v.description, "replica 2"));
-  EXPECT_TRUE(contains(v.description, "seq 5"));
+  EXPECT_TRUE(reported(c, ViolationKind::agreement, 2u, 5u, {"replica 1", "replica 2", "seq 5"}));
 }
 
 TEST_F(CheckersTest, AgreementAcrossViews) {
   Checkers c(s);
   c.on_commit(3, 0, 2, kD1);
   c.on_commit(1, 4, 2, kD2);
-  ASSERT_TRUE(c.failed());
-  const Violation& v = *c.violation();
-  EXPECT_EQ(v.kind, ViolationKind::agreement);
-  EXPECT_EQ(v.replica, 1u);
-  EXPECT_EQ(v.view, 4u);
-  EXPECT_EQ(v.seq, 2u);
-  EXPECT_TRUE(contains(v.description, "replica 3"));
-  EXPECT_TRUE(contains(v.description, "view 0"));
-  EXPECT_TRUE(contains(v.description, "view 4"));
+  ASSERT_TRUE(reported(c, ViolationKind::agreement, 1u, 2u, {"replica 3", "view 0", "view 4"}));
+  EXPECT_EQ(c.violation()->view, 4u);
 }
 
 TEST_F(CheckersTest, AgreementBetweenExecutionAndCommit) {
@@ -78,9 +84,7 @@ TEST_F(CheckersTest, AgreementBetweenExecutionAndCommit) {
   c.on_submit(0, 1, 0);
   c.on_execute(0, exec(1, request(0, 1)));
   c.on_commit(1, 1, 1, pbft::kNullDigest);
-  ASSERT_TRUE(c.failed());
-  EXPECT_EQ(c.violation()->kind, ViolationKind::agreement);
-  EXPECT_TRUE(contains(c.violation()->description, "null"));
+  EXPECT_TRUE(reported(c, ViolationKind::agreement, {}, {}, {"null"}));
 }
 
 TEST_F(CheckersTest, FaultyReplicasConflictingCommitsAreNotReported) {
@@ -98,9 +102,7 @@ TEST_F(CheckersTest, FaultyReplicasConflictingCommitsAreNotReported) {
   EXPECT_FALSE(c.failed()) << c.violation()->description;
   // The honest replicas still are.
   c.on_commit(2, 0, 1, kD2);
-  ASSERT_TRUE(c.failed());
-  EXPECT_EQ(c.violation()->kind, ViolationKind::agreement);
-  EXPECT_EQ(c.violation()->replica, 2u);
+  EXPECT_TRUE(reported(c, ViolationKind::agreement, 2u));
 }
 
 TEST_F(CheckersTest, ValidityUnsubmittedRequest) {
@@ -110,14 +112,7 @@ TEST_F(CheckersTest, ValidityUnsubmittedRequest) {
   c.on_execute(1, null_exec(2));            // null requests are fine
   EXPECT_FALSE(c.failed());
   c.on_execute(1, exec(3, request(1, 1)));  // client 1 never submitted anything
-  ASSERT_TRUE(c.failed());
-  const Violation& v = *c.violation();
-  EXPECT_EQ(v.kind, ViolationKind::validity);
-  EXPECT_EQ(v.replica, 1u);
-  EXPECT_EQ(v.seq, 3u);
-  EXPECT_TRUE(contains(v.description, "replica 1"));
-  EXPECT_TRUE(contains(v.description, "seq 3"));
-  EXPECT_TRUE(contains(v.description, "client 1"));
+  EXPECT_TRUE(reported(c, ViolationKind::validity, 1u, 3u, {"replica 1", "seq 3", "client 1"}));
 }
 
 TEST_F(CheckersTest, ValidityFutureTimestampOrForgedOperation) {
@@ -125,8 +120,7 @@ TEST_F(CheckersTest, ValidityFutureTimestampOrForgedOperation) {
     Checkers c(s);
     c.on_submit(0, 1, 0);
     c.on_execute(2, exec(1, request(0, 2)));  // timestamp 2 not submitted yet
-    ASSERT_TRUE(c.failed());
-    EXPECT_EQ(c.violation()->kind, ViolationKind::validity);
+    EXPECT_TRUE(reported(c, ViolationKind::validity));
   }
   {
     Checkers c(s);
@@ -134,8 +128,7 @@ TEST_F(CheckersTest, ValidityFutureTimestampOrForgedOperation) {
     pbft::Request forged = request(0, 1);
     forged.operation ^= 1;
     c.on_execute(2, exec(1, forged));
-    ASSERT_TRUE(c.failed());
-    EXPECT_EQ(c.violation()->kind, ViolationKind::validity);
+    EXPECT_TRUE(reported(c, ViolationKind::validity));
   }
 }
 
@@ -144,13 +137,7 @@ TEST_F(CheckersTest, IntegrityGap) {
   c.on_submit(0, 1, 0);
   c.on_execute(2, null_exec(1));
   c.on_execute(2, exec(3, request(0, 1)));  // skips seq 2
-  ASSERT_TRUE(c.failed());
-  const Violation& v = *c.violation();
-  EXPECT_EQ(v.kind, ViolationKind::integrity);
-  EXPECT_EQ(v.replica, 2u);
-  EXPECT_EQ(v.seq, 3u);
-  EXPECT_TRUE(contains(v.description, "replica 2"));
-  EXPECT_TRUE(contains(v.description, "seq 3"));
+  EXPECT_TRUE(reported(c, ViolationKind::integrity, 2u, 3u, {"replica 2", "seq 3"}));
 }
 
 TEST_F(CheckersTest, IntegrityRepeatedSequenceNumber) {
@@ -158,10 +145,7 @@ TEST_F(CheckersTest, IntegrityRepeatedSequenceNumber) {
   c.on_submit(0, 1, 0);
   c.on_execute(0, exec(1, request(0, 1)));
   c.on_execute(0, exec(1, request(0, 1)));
-  ASSERT_TRUE(c.failed());
-  EXPECT_EQ(c.violation()->kind, ViolationKind::integrity);
-  EXPECT_EQ(c.violation()->replica, 0u);
-  EXPECT_EQ(c.violation()->seq, 1u);
+  EXPECT_TRUE(reported(c, ViolationKind::integrity, 0u, 1u));
 }
 
 TEST_F(CheckersTest, IntegrityRequestAppliedTwice) {
@@ -173,12 +157,7 @@ TEST_F(CheckersTest, IntegrityRequestAppliedTwice) {
   c.on_execute(3, dup);
   EXPECT_FALSE(c.failed());
   c.on_execute(3, exec(3, request(1, 1)));  // applied again
-  ASSERT_TRUE(c.failed());
-  const Violation& v = *c.violation();
-  EXPECT_EQ(v.kind, ViolationKind::integrity);
-  EXPECT_EQ(v.replica, 3u);
-  EXPECT_EQ(v.seq, 3u);
-  EXPECT_TRUE(contains(v.description, "replica 3"));
+  EXPECT_TRUE(reported(c, ViolationKind::integrity, 3u, 3u, {"replica 3"}));
 }
 
 TEST_F(CheckersTest, ClientConsistencyMatchingResultIsFine) {
@@ -194,20 +173,14 @@ TEST_F(CheckersTest, ClientConsistencyResultNoHonestReplicaProduced) {
   c.on_submit(0, 1, 0);
   c.on_execute(1, exec(1, request(0, 1), 0xabc));
   c.on_client_accept(0, 1, 0xdef);
-  ASSERT_TRUE(c.failed());
-  const Violation& v = *c.violation();
-  EXPECT_EQ(v.kind, ViolationKind::client_consistency);
-  EXPECT_TRUE(contains(v.description, "client 0"));
-  EXPECT_TRUE(contains(v.description, "timestamp 1"));
+  EXPECT_TRUE(reported(c, ViolationKind::client_consistency, {}, {}, {"client 0", "timestamp 1"}));
 }
 
 TEST_F(CheckersTest, ClientConsistencyResultForUnexecutedRequest) {
   Checkers c(s);
   c.on_submit(1, 1, 0);
   c.on_client_accept(1, 1, 0x55);
-  ASSERT_TRUE(c.failed());
-  EXPECT_EQ(c.violation()->kind, ViolationKind::client_consistency);
-  EXPECT_TRUE(contains(c.violation()->description, "client 1"));
+  EXPECT_TRUE(reported(c, ViolationKind::client_consistency, {}, {}, {"client 1"}));
 }
 
 TEST_F(CheckersTest, ClientConsistencyIgnoresFaultyReplicasResults) {
@@ -216,8 +189,7 @@ TEST_F(CheckersTest, ClientConsistencyIgnoresFaultyReplicasResults) {
   c.on_submit(0, 1, 0);
   c.on_execute(2, exec(1, request(0, 1), 0x77));  // only the faulty replica produced 0x77
   c.on_client_accept(0, 1, 0x77);
-  ASSERT_TRUE(c.failed());
-  EXPECT_EQ(c.violation()->kind, ViolationKind::client_consistency);
+  EXPECT_TRUE(reported(c, ViolationKind::client_consistency));
 }
 
 TEST_F(CheckersTest, LocalSanityTwoPreparesOneSlot) {
@@ -228,25 +200,15 @@ TEST_F(CheckersTest, LocalSanityTwoPreparesOneSlot) {
   c.on_honest_send(2, pbft::Prepare{0, 3, kD2, 2});  // another replica: fine
   EXPECT_FALSE(c.failed());
   c.on_honest_send(1, pbft::Prepare{1, 3, kD1, 1});
-  ASSERT_TRUE(c.failed());
-  const Violation& v = *c.violation();
-  EXPECT_EQ(v.kind, ViolationKind::local_sanity);
-  EXPECT_EQ(v.replica, 1u);
-  EXPECT_EQ(v.view, 1u);
-  EXPECT_EQ(v.seq, 3u);
-  EXPECT_TRUE(contains(v.description, "replica 1"));
-  EXPECT_TRUE(contains(v.description, "seq 3"));
-  EXPECT_TRUE(contains(v.description, "PREPARE"));
+  ASSERT_TRUE(reported(c, ViolationKind::local_sanity, 1u, 3u, {"replica 1", "seq 3", "PREPARE"}));
+  EXPECT_EQ(c.violation()->view, 1u);
 }
 
 TEST_F(CheckersTest, LocalSanityTwoCommitsOneSlot) {
   Checkers c(s);
   c.on_honest_send(0, pbft::Commit{2, 7, kD1, 0});
   c.on_honest_send(0, pbft::Commit{2, 7, pbft::kNullDigest, 0});
-  ASSERT_TRUE(c.failed());
-  EXPECT_EQ(c.violation()->kind, ViolationKind::local_sanity);
-  EXPECT_EQ(c.violation()->seq, 7u);
-  EXPECT_TRUE(contains(c.violation()->description, "COMMIT"));
+  EXPECT_TRUE(reported(c, ViolationKind::local_sanity, {}, 7u, {"COMMIT"}));
 }
 
 TEST_F(CheckersTest, LivenessAfterTheBound) {
@@ -260,12 +222,8 @@ TEST_F(CheckersTest, LivenessAfterTheBound) {
   EXPECT_FALSE(c.failed());
   c.on_execute(1, exec(1, request(0, 1)));  // one honest replica is not enough
   c.check_liveness(1'101, false);
-  ASSERT_TRUE(c.failed());
-  const Violation& v = *c.violation();
-  EXPECT_EQ(v.kind, ViolationKind::liveness);
-  EXPECT_EQ(v.replica, 2u);  // the first honest laggard; 0 is faulty
-  EXPECT_TRUE(contains(v.description, "replica 2"));
-  EXPECT_TRUE(contains(v.description, "client 0"));
+  // The first honest laggard is 2: 0 is faulty and 1 executed it.
+  EXPECT_TRUE(reported(c, ViolationKind::liveness, 2u, {}, {"replica 2", "client 0"}));
 }
 
 TEST_F(CheckersTest, LivenessBoundStartsAtGst) {
@@ -274,10 +232,14 @@ TEST_F(CheckersTest, LivenessBoundStartsAtGst) {
   s.network.gst_us = 50'000;
   Checkers c(s);
   c.on_submit(1, 1, 10);
+  // Submitted at 10 us: 40 ms is long past submission + bound (1'010 us) but
+  // before max(GST, submission) + bound = 51'000 us.
   c.check_liveness(40'000, false);
+  EXPECT_FALSE(c.failed()) << "deadline is max(GST, submit) + bound";
+  c.check_liveness(51'000, false);  // at the deadline, not final: not yet
+  EXPECT_FALSE(c.failed());
   c.check_liveness(51'000, true);  // final, at the deadline
-  ASSERT_TRUE(c.failed());
-  EXPECT_EQ(c.violation()->kind, ViolationKind::liveness);
+  EXPECT_TRUE(reported(c, ViolationKind::liveness, 0u, {}, {"client 1"}));
 }
 
 TEST_F(CheckersTest, LivenessSatisfiedOrNotChecked) {
@@ -317,8 +279,7 @@ TEST_F(CheckersTest, KeepsTheFirstViolation) {
   c.on_honest_send(1, pbft::Prepare{0, 1, kD2, 1});
   c.on_commit(1, 0, 1, kD1);
   c.on_commit(2, 0, 1, kD2);
-  ASSERT_TRUE(c.failed());
-  EXPECT_EQ(c.violation()->kind, ViolationKind::local_sanity);
+  EXPECT_TRUE(reported(c, ViolationKind::local_sanity, 1u));
 }
 
 TEST_F(CheckersTest, AgreementAcrossViewsAfterEveryoneExecuted) {
@@ -331,9 +292,7 @@ TEST_F(CheckersTest, AgreementAcrossViewsAfterEveryoneExecuted) {
   for (pbft::ReplicaId r = 0; r < 4; ++r) c.on_execute(r, exec(1, request(0, 1)));
   ASSERT_FALSE(c.failed());
   c.on_commit(2, 1, 1, pbft::kNullDigest);
-  ASSERT_TRUE(c.failed());
-  EXPECT_EQ(c.violation()->kind, ViolationKind::agreement);
-  EXPECT_EQ(c.violation()->seq, 1u);
+  EXPECT_TRUE(reported(c, ViolationKind::agreement, 2u, 1u));
 }
 
 TEST(ViolationNames, RoundTrip) {
