@@ -1,5 +1,7 @@
 #include "model/adversary.h"
 
+#include <algorithm>
+
 #include "model/scenario.h"
 #include "pbft/hash.h"
 
@@ -39,10 +41,15 @@ std::uint64_t signed_hash(const pbft::Message& m) {
   return 0;
 }
 
-Boundary::Boundary(std::vector<bool> honest, bool auth) : honest_(std::move(honest)), auth_(auth) {}
+Boundary::Boundary(std::vector<bool> honest, bool auth)
+    : honest_(std::move(honest)),
+      auth_(auth),
+      adversary_(std::find(honest_.begin(), honest_.end(), false) != honest_.end()) {}
 
 void Boundary::record_honest(const pbft::Message& m) {
-  if (!auth_) return;
+  // With no faulty replica nobody embeds anything: keep no registry (it
+  // would grow with every message of a long run).
+  if (!auth_ || !adversary_) return;
   switch (pbft::kind_of(m)) {
     case pbft::MessageKind::pre_prepare:
     case pbft::MessageKind::prepare:

@@ -37,6 +37,7 @@ class Boundary {
 
   std::vector<bool> honest_;
   bool auth_;
+  bool adversary_;  // some replica is faulty
   std::unordered_set<std::uint64_t> signed_;  // looked up only, never iterated
   std::vector<pbft::Timestamp> submitted_;
 };
