@@ -30,6 +30,12 @@ struct NetworkConfig {
   std::uint64_t tail_max_us = 20'000;
   std::uint64_t tail_mean_us = 10'000;
   double drop_probability = 0;
+  // Links retransmit what they lose (as PBFT assumes): a dropped or
+  // partitioned message is sent again after retransmit_after_us, until it
+  // gets through (always after GST), so liveness after GST can hold. Off:
+  // lost messages are lost for good.
+  bool retransmit = true;
+  std::uint64_t retransmit_after_us = 100'000;
   double duplicate_probability = 0;
   double reorder_probability = 0;  // an extra max_delay, letting later messages overtake
   std::vector<Partition> partitions;

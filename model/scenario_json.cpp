@@ -59,6 +59,7 @@ json to_json(const Scenario& s) {
         {"max_delay_us", n.max_delay_us}, {"tail_probability", n.tail_probability},
         {"tail_exponential", n.tail_exponential}, {"tail_max_us", n.tail_max_us},
         {"tail_mean_us", n.tail_mean_us}, {"drop_probability", n.drop_probability},
+        {"retransmit", n.retransmit}, {"retransmit_after_us", n.retransmit_after_us},
         {"duplicate_probability", n.duplicate_probability}, {"reorder_probability", n.reorder_probability},
         {"partitions", partitions}, {"gst_us", n.gst_us}, {"max_steps", n.max_steps}}},
       {"workload",
@@ -99,6 +100,10 @@ Scenario scenario_from_json(const json& j) {
   s.network.tail_max_us = get<std::uint64_t>(n, "tail_max_us", "network");
   s.network.tail_mean_us = get<std::uint64_t>(n, "tail_mean_us", "network");
   s.network.drop_probability = get<double>(n, "drop_probability", "network");
+  if (n.contains("retransmit")) {  // absent in traces written before links retransmitted
+    s.network.retransmit = get<bool>(n, "retransmit", "network");
+    s.network.retransmit_after_us = get<std::uint64_t>(n, "retransmit_after_us", "network");
+  }
   s.network.duplicate_probability = get<double>(n, "duplicate_probability", "network");
   s.network.reorder_probability = get<double>(n, "reorder_probability", "network");
   s.network.gst_us = get<std::uint64_t>(n, "gst_us", "network");

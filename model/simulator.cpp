@@ -102,8 +102,8 @@ bool Simulator::cut_off(std::uint32_t from, std::uint32_t to) const {
   return false;
 }
 
-void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m) {
-  ++stats_.sent;
+void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m, bool resend) {
+  if (!resend) ++stats_.sent;
   const auto& net = scenario_.network;
   const bool to_client = to >= kClientBase;
   Item item{.kind = to_client ? Item::Kind::to_client : Item::Kind::to_replica, .from = from,
@@ -126,7 +126,9 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m)
   const bool before_gst = now_us_ < net.gst_us;
   if (before_gst && (cut_off(from, to) || tape_->chance(net.drop_probability))) {
     ++stats_.dropped;
-    record(trace(EventType::drop, 0));
+    record(trace(EventType::drop, net.retransmit));
+    if (net.retransmit)  // the link tries again later (`to` keeps the client offset)
+      schedule(Item{.kind = Item::Kind::resend, .from = from, .to = to, .message = m}, net.retransmit_after_us);
     return;
   }
   std::uint64_t delay = net.min_delay_us + tape_->pick(static_cast<std::uint32_t>(net.max_delay_us - net.min_delay_us + 1));
@@ -338,6 +340,7 @@ void Simulator::deliver(Item& item) {
       break;
     }
     case Item::Kind::client_release: submit_next(item.to); break;
+    case Item::Kind::resend: transmit(item.from, item.to, item.message, true); break;
   }
 }
 

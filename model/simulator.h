@@ -53,7 +53,7 @@ class Simulator {
  private:
   // An in-flight message or a pending timer.
   struct Item {
-    enum class Kind : std::uint8_t { to_replica, to_client, replica_timer, client_timer, client_release };
+    enum class Kind : std::uint8_t { to_replica, to_client, replica_timer, client_timer, client_release, resend };
     std::uint64_t time = 0;
     std::uint64_t order = 0;
     Kind kind = Kind::to_replica;
@@ -68,7 +68,7 @@ class Simulator {
   bool step();  // false when nothing is left to do
   void schedule(Item item, std::uint64_t delay_us);
   void send(std::uint32_t from, pbft::Destination to, const pbft::Message& m, bool honest);
-  void transmit(std::uint32_t from, std::uint32_t to, const pbft::Message& m);
+  void transmit(std::uint32_t from, std::uint32_t to, const pbft::Message& m, bool resend = false);
   void deliver(Item& item);
   // Hands one input to replica r, honest or faulty: `input(node, sink)`
   // calls the same-named method on a pbft::Replica or a Strategy.
