@@ -1,0 +1,19 @@
+#pragma once
+// The pbftsim subcommands. Each registers itself on the app; its callback
+// runs the command and stores the exit status.
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace tools {
+
+// Exit status: no violation, violation found, bad input.
+inline constexpr int kOk = 0, kViolation = 1, kBadInput = 2;
+
+// Prints "pbftsim: <what>" on stderr and returns kBadInput.
+int bad_input(const std::string& what);
+
+void add_check_command(CLI::App& app, int& status);
+void add_trace_commands(CLI::App& app, int& status);  // replay, minimize
+
+}  // namespace tools
