@@ -6,6 +6,7 @@
 // out-of-range ids: the faulty replica cannot forge honest signatures.
 #include <cstdint>
 #include <random>
+#include <set>
 
 #include "pbft/certificates.h"
 #include "pbft/service.h"
@@ -158,6 +159,7 @@ namespace pbft::test {
 struct GarbageRun {
   std::vector<std::vector<Execution>> executions;  // per replica
   std::size_t garbage = 0;                         // messages injected
+  std::set<Rejection> rejections;                  // the reasons replica 2 gave for refusing them
   std::size_t footprint = 0;                       // replica 2's, at the end
 };
 
@@ -171,6 +173,8 @@ inline GarbageRun run_with_garbage(std::size_t per_round, std::size_t per_step,
     for (std::size_t i = 0; i < count; ++i) {
       scratch.clear();
       c.replica(2).on_message(g.sender(), g.next(), scratch);
+      for (const Event& e : scratch.events)
+        if (e.kind == EventKind::rejected) run.rejections.insert(e.detail);
     }
     run.garbage += count;
   };

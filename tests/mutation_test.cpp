@@ -22,8 +22,7 @@ using Detector = std::function<bool(Mutation)>;
 // §4.2: prepared needs 2f prepares; with 2f-1 a backup prepares on its own prepare.
 bool prepared_on_own_prepare(Mutation m) {
   Cluster c(test_config(4, 2, 4, m));
-  c.submit(0, request(0, 1));
-  c.deliver_if(of_kind(MessageKind::pre_prepare) && to_replica(1));
+  pre_prepare_only_at(c, 1, request(0, 1));
   return c.replica(1).prepared(1);
 }
 

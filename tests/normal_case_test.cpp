@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/cluster.h"
+#include "tests/scenarios.h"
 
 namespace pbft::test {
 namespace {
@@ -65,16 +66,14 @@ TEST(NormalCase, PreparedNeedsPrePrepareAnd2fMatchingPrepares) {
   for (std::uint32_t n : {4u, 7u}) {
     SCOPED_TRACE(n);
     Cluster c(test_config(n, 4, 8));
-    const Request r = request(0, 1);
-    c.submit(0, r);
     // Only replica 1 sees the pre-prepare; it prepares alone.
-    c.deliver_if(of_kind(MessageKind::pre_prepare) && to_replica(1));
-    EXPECT_EQ(c.replica(1).accepted_digest(1), digest_of(r));
+    const Digest d = pre_prepare_only_at(c, 1, request(0, 1));
+    EXPECT_EQ(c.replica(1).accepted_digest(1), d);
     EXPECT_FALSE(c.replica(1).prepared(1));
     // Feed replica 1 prepares from other backups one at a time.
     std::uint32_t prepares = 1;  // its own
     for (ReplicaId b = 2; b < n; ++b) {
-      c.inject(b, 1, Prepare{0, 1, digest_of(r), b});
+      c.inject(b, 1, Prepare{0, 1, d, b});
       ++prepares;
       EXPECT_EQ(c.replica(1).prepared(1), prepares >= 2 * c.config().f) << prepares << " prepares";
     }
@@ -85,22 +84,18 @@ TEST(NormalCase, PreparedNeedsPrePrepareAnd2fMatchingPrepares) {
 // §4.2: a prepare for another digest does not count toward prepared.
 TEST(NormalCase, PreparesMustMatchThePrePrepareDigest) {
   Cluster c(test_config());
-  const Request r = request(0, 1);
-  c.submit(0, r);
-  c.deliver_if(of_kind(MessageKind::pre_prepare) && to_replica(1));
+  const Digest d = pre_prepare_only_at(c, 1, request(0, 1));
   c.inject(2, 1, Prepare{0, 1, digest_of(request(0, 2)), 2});
   EXPECT_FALSE(c.replica(1).prepared(1));
-  c.inject(3, 1, Prepare{0, 1, digest_of(r), 3});
+  c.inject(3, 1, Prepare{0, 1, d, 3});
   EXPECT_TRUE(c.replica(1).prepared(1));
 }
 
 // §4.2: the primary's prepare is not a backup's: it never counts.
 TEST(NormalCase, PrimaryPrepareIsNotCounted) {
   Cluster c(test_config());
-  const Request r = request(0, 1);
-  c.submit(0, r);
-  c.deliver_if(of_kind(MessageKind::pre_prepare) && to_replica(1));
-  const Effects e = c.inject(0, 1, Prepare{0, 1, digest_of(r), 0});
+  const Digest d = pre_prepare_only_at(c, 1, request(0, 1));
+  const Effects e = c.inject(0, 1, Prepare{0, 1, d, 0});
   EXPECT_FALSE(c.replica(1).prepared(1));
   ASSERT_EQ(e.events.size(), 1u);
   EXPECT_EQ(e.events[0].detail, Rejection::bad_sender);
@@ -130,10 +125,7 @@ TEST(NormalCase, CommittedNeedsPreparedAnd2fPlus1MatchingCommits) {
 // §4.2: commits that arrive before the replica prepared are counted once it does.
 TEST(NormalCase, EarlyCommitsCountOncePrepared) {
   Cluster c(test_config());
-  const Request r = request(0, 1);
-  const Digest d = digest_of(r);
-  c.submit(0, r);
-  c.deliver_if(of_kind(MessageKind::pre_prepare) && to_replica(1));
+  const Digest d = pre_prepare_only_at(c, 1, request(0, 1));
   c.inject(0, 1, Commit{0, 1, d, 0});
   c.inject(3, 1, Commit{0, 1, d, 3});
   EXPECT_FALSE(c.replica(1).committed(1));
@@ -172,12 +164,12 @@ TEST(NormalCase, RetransmittedRequestGetsCachedReply) {
   c.submit(0, r);
   c.deliver_all();
   ASSERT_EQ(c.replies(0).size(), 4u);
-  const Effects e = c.submit(2, r);
+  c.submit(2, r);
   ASSERT_EQ(c.replies(0).size(), 5u);
   EXPECT_EQ(c.replies(0).back().from, 2u);
   EXPECT_EQ(c.replies(0).back().reply.result, c.executions(2)[0].result);
   c.deliver_all();
-  EXPECT_EQ(c.executions(0).size(), 1u);
+  for (ReplicaId i = 0; i < c.size(); ++i) EXPECT_EQ(c.executions(i).size(), 1u) << "replica " << i;
 }
 
 // §4.1: a backup relays a client's request to the primary and starts its timer.

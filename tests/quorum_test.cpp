@@ -2,6 +2,8 @@
 // prepared = pre-prepare + 2f prepares) and configuration validation.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "pbft/config.h"
 
 namespace pbft {
@@ -11,6 +13,15 @@ struct Expected {
   std::uint32_t n, f, quorum, weak, prepare, checkpoint;
   friend void PrintTo(const Expected& e, std::ostream* os) { *os << "n=" << e.n; }
 };
+
+// validate(c) refuses c with a message that names the problem.
+::testing::AssertionResult refused(const Config& c, const std::string& keyword) {
+  const std::string why = validate(c);
+  if (why.empty()) return ::testing::AssertionFailure() << "accepted";
+  if (why.find(keyword) == std::string::npos)
+    return ::testing::AssertionFailure() << "\"" << why << "\" does not mention \"" << keyword << "\"";
+  return ::testing::AssertionSuccess() << why;
+}
 
 class QuorumTest : public ::testing::TestWithParam<Expected> {};
 
@@ -53,19 +64,19 @@ TEST(ConfigValidate, PrimaryRotatesRoundRobin) {
 TEST(ConfigValidate, RejectsTooFewReplicasForF) {  // n >= 3f+1
   Config c = make_config(4);
   c.f = 2;
-  EXPECT_NE(validate(c), "");
+  EXPECT_TRUE(refused(c, "3f+1"));
   c = make_config(7);
   c.n = 6;
-  EXPECT_NE(validate(c), "");
+  EXPECT_TRUE(refused(c, "3f+1"));
   c = make_config(3);  // f = 0 with n = 3 is fine
   EXPECT_EQ(c.f, 0u);
   EXPECT_EQ(validate(c), "");
 }
 
 TEST(ConfigValidate, RejectsZeroAndMoreThan64Replicas) {
-  EXPECT_NE(validate(make_config(0)), "");
-  EXPECT_NE(validate(make_config(65)), "");
-  EXPECT_NE(validate(make_config(1000)), "");
+  EXPECT_TRUE(refused(make_config(0), "at least 1"));
+  EXPECT_TRUE(refused(make_config(65), "at most 64"));
+  EXPECT_TRUE(refused(make_config(1000), "at most 64"));
   EXPECT_EQ(validate(make_config(1)), "");
   EXPECT_EQ(validate(make_config(64)), "");
 }
@@ -73,15 +84,15 @@ TEST(ConfigValidate, RejectsZeroAndMoreThan64Replicas) {
 TEST(ConfigValidate, RejectsBadCheckpointAndWatermarkSettings) {
   Config c = make_config(4);
   c.checkpoint_interval = 0;
-  EXPECT_NE(validate(c), "") << "K = 0";
+  EXPECT_TRUE(refused(c, "checkpoint interval")) << "K = 0";
   c = make_config(4);
   c.checkpoint_interval = 8;
   c.watermark_window = 4;
-  EXPECT_NE(validate(c), "") << "L < K";
+  EXPECT_TRUE(refused(c, "watermark window")) << "L < K";
   c.watermark_window = 12;
-  EXPECT_NE(validate(c), "") << "L not a multiple of K";
+  EXPECT_TRUE(refused(c, "watermark window")) << "L not a multiple of K";
   c.watermark_window = 0;
-  EXPECT_NE(validate(c), "") << "L = 0";
+  EXPECT_TRUE(refused(c, "watermark window")) << "L = 0";
   c.watermark_window = 16;
   EXPECT_EQ(validate(c), "");
   c.checkpoint_interval = 1;
@@ -92,10 +103,10 @@ TEST(ConfigValidate, RejectsBadCheckpointAndWatermarkSettings) {
 TEST(ConfigValidate, RejectsNoClientsAndZeroTimeout) {
   Config c = make_config(4);
   c.max_clients = 0;
-  EXPECT_NE(validate(c), "");
+  EXPECT_TRUE(refused(c, "max_clients"));
   c = make_config(4);
   c.view_change_timeout_us = 0;
-  EXPECT_NE(validate(c), "");
+  EXPECT_TRUE(refused(c, "timeout"));
 }
 
 // The bug catalog shrinks exactly the documented quorum by one vote or to f+1.

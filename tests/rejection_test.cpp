@@ -11,10 +11,7 @@ namespace {
 // future view is kept aside and not counted.
 TEST(Rejection, FutureViewPrepareIsNotCounted) {
   Cluster c(test_config());
-  const Request r = request(0, 1);
-  const Digest d = digest_of(r);
-  c.submit(0, r);
-  c.deliver_if(of_kind(MessageKind::pre_prepare) && to_replica(1));
+  const Digest d = pre_prepare_only_at(c, 1, request(0, 1));
   c.inject(2, 1, Prepare{1, 1, d, 2});
   c.inject(3, 1, Prepare{5, 1, d, 3});
   EXPECT_FALSE(c.replica(1).prepared(1));

@@ -4,6 +4,15 @@
 
 namespace pbft::test {
 
+// §4.2 up to one backup's PREPARE: the primary (0) pre-prepares r and only
+// `backup` receives the PRE-PREPARE (so it alone prepares); the other
+// PRE-PREPAREs stay in flight. Returns r's digest.
+inline Digest pre_prepare_only_at(Cluster& c, ReplicaId backup, const Request& r) {
+  c.submit(0, r);
+  c.deliver_if(of_kind(MessageKind::pre_prepare) && to_replica(backup));
+  return digest_of(r);
+}
+
 // §4.2 up to PREPARED, then the primary fails: r goes to every replica (so
 // every backup's timer runs), is pre-prepared and prepared everywhere, every
 // COMMIT is lost, and replica 0 (the primary of view 0) is cut off.

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -10,6 +12,7 @@
 #include "model/scenario.h"
 #include "model/simulator.h"
 #include "model/tape.h"
+#include "model/trace.h"
 
 namespace model::testing {
 
@@ -33,6 +36,33 @@ inline Scenario small_scenario(std::uint32_t n, NetworkMode mode, std::vector<Fa
 inline RunResult run_seed(const Scenario& s, std::uint64_t seed) {
   Tape t = Tape::from_seed(seed);
   return run_scenario(s, t);
+}
+
+// The split attack with f+1 = 2 colluders at n = 4 (replicas 0 and 1): enough
+// to break agreement.
+inline Scenario split_pair(NetworkMode mode) {
+  return small_scenario(4, mode, {{0, StrategyKind::split}, {1, StrategyKind::split}}, 3);
+}
+
+struct FirstViolation {
+  std::uint64_t seed = 0;
+  Recorded recorded;  // its tape and result
+  const Violation& violation() const { return *recorded.result.violation; }
+};
+
+// The first seed in [1, limit] whose run shows a violation (of one of
+// `wanted`, when given), recorded so that its tape can be replayed.
+inline std::optional<FirstViolation> first_violating(const Scenario& s, std::uint64_t limit = 200,
+                                                     std::initializer_list<ViolationKind> wanted = {}) {
+  for (std::uint64_t seed = 1; seed <= limit; ++seed) {
+    Tape t = Tape::from_seed(seed);
+    Recorded rec = run_recorded(s, t);
+    if (!rec.result.violation) continue;
+    bool match = wanted.size() == 0;
+    for (ViolationKind k : wanted) match = match || rec.result.violation->kind == k;
+    if (match) return FirstViolation{seed, std::move(rec)};
+  }
+  return std::nullopt;
 }
 
 inline std::string tmp_path(const std::string& name) {
@@ -69,14 +99,4 @@ inline std::string describe(const RunResult& r) {
   return r.violation ? r.violation->description : std::string("no violation");
 }
 
-}  // namespace model::testing
-
-#include <gtest/gtest.h>
-
-namespace model::testing {
-// EXPECT_TRUE(contains(text, "needle")) with a readable failure message.
-inline ::testing::AssertionResult contains(const std::string& text, const std::string& needle) {
-  if (text.find(needle) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << text << "\" does not contain \"" << needle << "\"";
-}
 }  // namespace model::testing

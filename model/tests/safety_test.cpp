@@ -4,6 +4,7 @@
 // replicas (or an honest primary after GST) every request executes.
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <string>
 #include <tuple>
 
@@ -17,6 +18,15 @@ using testing::run_seed;
 using testing::small_scenario;
 
 constexpr int kSeedsPerPosition = 4;
+
+// n = 7 with small checkpoint settings. In async mode every delivery is a
+// step and seven replicas exchange seven times the messages of four: the
+// default 4'000 steps end the run before the first request executes.
+Scenario small_n7(NetworkMode mode, std::vector<Fault> faults, std::uint32_t requests) {
+  Scenario s = small_scenario(7, mode, std::move(faults), requests);
+  if (mode == NetworkMode::async) s.network.max_steps = 40'000;
+  return s;
+}
 
 class SafetyN4 : public ::testing::TestWithParam<std::tuple<StrategyKind, NetworkMode>> {};
 
@@ -52,20 +62,39 @@ INSTANTIATE_TEST_SUITE_P(
 
 class SafetyN7 : public ::testing::TestWithParam<NetworkMode> {};
 
+// How deep a set of runs got: runs in which a checkpoint became stable, and
+// runs in which every honest replica executed every request.
+struct Depth {
+  std::uint64_t checkpointed = 0, executed = 0;
+  void add(const RunResult& r) {
+    checkpointed += r.coverage.checkpoints_stable > 0;
+    executed += r.all_executed;
+  }
+};
+
 TEST_P(SafetyN7, NoViolationWithTwoFaultyReplicas) {
   const NetworkMode mode = GetParam();
-  int i = 0;
+  Depth depth;
+  std::size_t i = 0;
   for (StrategyKind kind : kAllStrategies) {
     // Two faulty replicas (f = 2): one of them the primary every other time.
     const pbft::ReplicaId a = (i % 2) ? 0 : 3, b = 4 + (i % 3);
-    const Scenario s = small_scenario(7, mode, {{a, kind}, {b, kAllStrategies[(i + 3) % 10]}}, 4);
+    const StrategyKind other = kAllStrategies[(i + 3) % std::size(kAllStrategies)];
+    const Scenario s = small_n7(mode, {{a, kind}, {b, other}}, 4);
     const std::uint64_t seed = 7000 + i;
     const RunResult r = run_seed(s, seed);
-    EXPECT_FALSE(r.violation) << strategy_name(kind) << " at " << a << " with "
-                              << strategy_name(kAllStrategies[(i + 3) % 10]) << " at " << b << ", seed "
-                              << seed << ": " << describe(r);
+    EXPECT_FALSE(r.violation) << strategy_name(kind) << " at " << a << " with " << strategy_name(other) << " at "
+                              << b << ", seed " << seed << ": " << describe(r);
+    depth.add(r);
     ++i;
   }
+  // The runs must get deep enough for checkpoints and view changes to matter.
+  // Timed runs (no drops, m = f) all finish; async runs end at max_steps,
+  // most after a checkpoint (measured: 7 and 3 of 10).
+  const std::uint64_t runs = std::size(kAllStrategies);
+  const bool timed = mode == NetworkMode::timed;
+  EXPECT_GE(depth.checkpointed, timed ? runs : 6u) << "runs in which a checkpoint became stable";
+  EXPECT_GE(depth.executed, timed ? runs : 2u) << "runs that executed every request";
 }
 
 INSTANTIATE_TEST_SUITE_P(Model, SafetyN7, ::testing::Values(NetworkMode::timed, NetworkMode::async),
@@ -74,11 +103,17 @@ INSTANTIATE_TEST_SUITE_P(Model, SafetyN7, ::testing::Values(NetworkMode::timed, 
 TEST(Safety, SplitCoalitionOfFIsSafeAtN7) {
   // Two colluding `split` replicas are f at n = 7: not enough.
   for (NetworkMode mode : {NetworkMode::timed, NetworkMode::async}) {
-    const Scenario s = small_scenario(7, mode, {{0, StrategyKind::split}, {1, StrategyKind::split}}, 3);
+    const Scenario s = small_n7(mode, {{0, StrategyKind::split}, {1, StrategyKind::split}}, 3);
+    Depth depth;
     for (std::uint64_t seed = 1; seed <= 8; ++seed) {
       const RunResult r = run_seed(s, seed);
       EXPECT_FALSE(r.violation) << "seed " << seed << ": " << describe(r);
+      depth.add(r);
     }
+    // Measured: timed 8 checkpointed, 7 executed; async 5 and 1 of 8.
+    const bool timed = mode == NetworkMode::timed;
+    EXPECT_GE(depth.checkpointed, timed ? 8u : 4u) << (timed ? "timed" : "async");
+    EXPECT_GE(depth.executed, timed ? 6u : 1u) << (timed ? "timed" : "async");
   }
 }
 
@@ -119,6 +154,12 @@ TEST(Liveness, CheckerReportsAStuckRequest) {
   EXPECT_FALSE(r.all_executed);
 }
 
+// FIXED REGRESSION SEEDS, NOT A PROPERTY. A known open bug: a replica that
+// loses the NEW-VIEW (or VIEW-CHANGEs) before GST, or times out into a view
+// change that no one joins, never rejoins (LivenessBug.DISABLED_* below). With
+// drops before GST other seeds do hit it (all honest, drop 0.5: 4 of seeds
+// 1..100, e.g. 14; with one faulty backup, random seed 92); these pass
+// because on them no replica is stranded that way.
 TEST(Liveness, HonestPrimaryAfterGstExecutesEverything) {
   // Drops before GST; an honest primary and one faulty backup (m = f).
   for (StrategyKind backup : {StrategyKind::silent, StrategyKind::equivocate, StrategyKind::conflicting_votes,
@@ -127,7 +168,7 @@ TEST(Liveness, HonestPrimaryAfterGstExecutesEverything) {
     s.network.drop_probability = 0.3;
     s.network.gst_us = 1'000'000;
     std::uint64_t dropped = 0;
-    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {  // regression seeds, see above
       const RunResult r = run_seed(s, seed);
       EXPECT_FALSE(r.violation) << strategy_name(backup) << " seed " << seed << ": " << describe(r);
       EXPECT_TRUE(r.all_executed) << strategy_name(backup) << " seed " << seed;
@@ -135,7 +176,7 @@ TEST(Liveness, HonestPrimaryAfterGstExecutesEverything) {
     }
     EXPECT_GT(dropped, 0u) << "the test needs drops before GST";
   }
-  // All honest, heavy drops before GST.
+  // All honest, heavy drops before GST: regression seeds too, see above.
   Scenario s = live(4, {}, 5);
   s.network.drop_probability = 0.5;
   s.network.gst_us = 2'000'000;
@@ -146,47 +187,60 @@ TEST(Liveness, HonestPrimaryAfterGstExecutesEverything) {
   }
 }
 
-// Known liveness bugs: each test asserts the property on a seed that breaks it
-// and skips (naming the bug) while the bug is there.
+// A fixed bug: FETCH-STATE was ignored by a peer whose own checkpoint was not
+// stable yet and never retried, stranding the asker; pbft now answers a
+// FETCH-STATE once it has the state. Each seed below left a replica stuck
+// before the fix (found with the simulator of this commit against pbft before
+// "answer a FETCH-STATE once the state exists"); the asker now installs the
+// fetched state. If the simulator's schedule changes, re-find such seeds.
 
-TEST(LivenessBug, FetchStateBeforePeersAreStable) {
-  // All honest, no drops: replica 1 collects CHECKPOINT(4) from 0, 2, 3 before
-  // the COMMITs for seq 4 arrive, makes checkpoint 4 stable, garbage-collects
-  // seq 4 and broadcasts FETCH-STATE(4) once. Each peer receives it before its
-  // own checkpoint 4 is stable and ignores it; nothing is ever retransmitted,
-  // so replica 1 never executes seq 4 or 5.
-  const RunResult r = run_seed(live(4, {}, 5), 2171);
-  if (r.violation && r.violation->kind == ViolationKind::liveness)
-    GTEST_SKIP() << "BUG: pbft/checkpoint.cpp Replica::handle_fetch_state drops a FETCH-STATE for a checkpoint "
-                    "not yet stable locally and Replica::make_stable sends it only once: "
-                 << r.violation->description;
+TEST(Liveness, FetchStateBeforePeersAreStable) {
+  // All honest, no drops: a replica collects 2f+1 CHECKPOINTs before the
+  // COMMITs of the checkpoint's last request arrive, makes the checkpoint
+  // stable, garbage-collects it and asks for the state before its peers'
+  // checkpoints are stable.
+  const RunResult r = run_seed(live(4, {}, 5), 10650);
   EXPECT_FALSE(r.violation) << describe(r);
   EXPECT_TRUE(r.all_executed);
+  EXPECT_GT(r.coverage.states_installed, 0u) << "the seed no longer exercises state transfer";
 }
 
-TEST(LivenessBug, FetchStateRaceWithFaultyBackup) {
-  // Honest primary, one equivocating backup (m = f), no drops: the same race
-  // strands replica 3 at seq 3.
-  const RunResult r = run_seed(live(4, {{2, StrategyKind::equivocate}}, 5), 287);
-  if (r.violation && r.violation->kind == ViolationKind::liveness)
-    GTEST_SKIP() << "BUG: pbft/checkpoint.cpp FETCH-STATE is ignored before the peer's checkpoint is stable and "
-                    "never retried: "
-                 << r.violation->description;
+TEST(Liveness, FetchStateRaceWithFaultyBackup) {
+  // Honest primary, one equivocating backup (m = f), no drops: the same race.
+  const RunResult r = run_seed(live(4, {{2, StrategyKind::equivocate}}, 5), 2862);
   EXPECT_FALSE(r.violation) << describe(r);
   EXPECT_TRUE(r.all_executed);
+  EXPECT_GT(r.coverage.states_installed, 0u) << "the seed no longer exercises state transfer";
 }
 
-TEST(LivenessBug, NewViewLostBeforeGst) {
-  // All honest, drops before GST: replica 2 loses the NEW-VIEW for view 1,
-  // never enters it (no retransmission), and keeps starting view changes alone;
-  // state transfer carries it to checkpoint 4 but seq 5 is never executed there.
+// OPEN BUG, disabled until fixed (run with --gtest_also_run_disabled_tests;
+// both fail today): a replica that misses a view change before GST never
+// rejoins its peers. It sits in a higher view, starting view changes alone
+// with doubling timeouts; nothing brings it back (NEW-VIEW and VIEW-CHANGE are
+// sent once, and the others never time out). State transfer carries it to the
+// last stable checkpoint, but a request after it is never executed there.
+
+TEST(LivenessBug, DISABLED_NewViewLostBeforeGst) {
+  // All honest, drops before GST, links that lose messages for good: the
+  // view change to view 1 completes without replica 2, whose NEW-VIEW is lost;
+  // it never executes seq 5.
   Scenario s = live(4, {}, 5);
   s.network.drop_probability = 0.2;
   s.network.gst_us = 1'000'000;
+  s.network.retransmit = false;  // with retransmitting links this NEW-VIEW gets through
   const RunResult r = run_seed(s, 3);
-  if (r.violation && r.violation->kind == ViolationKind::liveness)
-    GTEST_SKIP() << "BUG: pbft/ a replica that missed NEW-VIEW (or VIEW-CHANGEs) before GST never rejoins: "
-                 << r.violation->description;
+  EXPECT_FALSE(r.violation) << describe(r);
+  EXPECT_TRUE(r.all_executed);
+}
+
+TEST(LivenessBug, DISABLED_LoneViewChangeBeforeGst) {
+  // All honest, heavy drops before GST, retransmitting links (the default):
+  // replica 2 times out at 1.4 s into view 1 alone, the others stay in view 0,
+  // and it never executes seq 5.
+  Scenario s = live(4, {}, 5);
+  s.network.drop_probability = 0.5;
+  s.network.gst_us = 2'000'000;
+  const RunResult r = run_seed(s, 14);
   EXPECT_FALSE(r.violation) << describe(r);
   EXPECT_TRUE(r.all_executed);
 }

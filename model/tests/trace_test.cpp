@@ -20,24 +20,11 @@ using nlohmann::json;
 using testing::lines_of;
 using testing::join_lines;
 using testing::slurp;
+using testing::first_violating;
 using testing::small_scenario;
 using testing::spit;
+using testing::split_pair;
 using testing::tmp_path;
-
-Scenario split_pair(NetworkMode mode) {
-  return small_scenario(4, mode, {{0, StrategyKind::split}, {1, StrategyKind::split}}, 3);
-}
-
-// A recorded tape of the first violating seed of the split attack (m = f+1).
-Recorded violating_split_run(NetworkMode mode) {
-  const Scenario s = split_pair(mode);
-  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
-    Tape t = Tape::from_seed(seed);
-    Recorded rec = run_recorded(s, t);
-    if (rec.result.violation) return rec;
-  }
-  return {};
-}
 
 // A valid trace written from a small faulty run, as text.
 std::string good_trace(const std::string& path) {
@@ -46,6 +33,13 @@ std::string good_trace(const std::string& path) {
   const Recorded rec = run_recorded(s, t);
   EXPECT_EQ(write_trace(path, s, rec.tape), "");
   return slurp(path);
+}
+
+// How many lines good_trace writes (header, events, end). The probe file is
+// named after the running test: ctest runs tests in parallel.
+std::size_t good_line_count() {
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  return lines_of(good_trace(tmp_path("probe_" + test + ".jsonl"))).size();
 }
 
 TEST(Trace, WriteReadReplayReproducesTheHash) {
@@ -74,8 +68,10 @@ TEST(Trace, WriteReadReplayReproducesTheHash) {
 
 TEST(Trace, VerdictRoundTripsForAViolatingRun) {
   for (NetworkMode mode : {NetworkMode::async, NetworkMode::timed}) {
-    const Recorded rec = violating_split_run(mode);
-    ASSERT_TRUE(rec.result.violation) << "no violating split run in 200 seeds";
+    // The first violating seed of the split attack (m = f+1).
+    const auto found = first_violating(split_pair(mode));
+    ASSERT_TRUE(found) << "no violating split run in 200 seeds";
+    const Recorded& rec = found->recorded;
     const std::string path = tmp_path(mode == NetworkMode::timed ? "verdict_timed.jsonl" : "verdict_async.jsonl");
     RunResult written;
     ASSERT_EQ(write_trace(path, split_pair(mode), rec.tape, &written), "");
@@ -137,12 +133,7 @@ TEST(Trace, RejectsNonJsonLine) {
 }
 
 TEST(Trace, RejectsTruncatedFile) {
-  std::size_t remaining = 0;
-  {
-    const std::string path = tmp_path("bad_probe.jsonl");
-    remaining = lines_of(good_trace(path)).size() - 1;
-  }
-  expect_rejected("truncated", remaining, [](auto& lines) { lines.pop_back(); });
+  expect_rejected("truncated", good_line_count() - 1, [](auto& lines) { lines.pop_back(); });
 }
 
 TEST(Trace, RejectsWrongVersion) {
@@ -223,11 +214,7 @@ TEST(Trace, RejectsEventWithoutTime) {
 }
 
 TEST(Trace, RejectsUnknownVerdict) {
-  std::size_t total = 0;
-  {
-    const std::string path = tmp_path("bad_probe3.jsonl");
-    total = lines_of(good_trace(path)).size();
-  }
+  const std::size_t total = good_line_count();
   expect_rejected("verdict", total, [](auto& lines) {
     json e = json::parse(lines.back());
     e["verdict"] = "mostly-fine";
@@ -236,11 +223,7 @@ TEST(Trace, RejectsUnknownVerdict) {
 }
 
 TEST(Trace, RejectsMalformedHash) {
-  std::size_t total = 0;
-  {
-    const std::string path = tmp_path("bad_probe4.jsonl");
-    total = lines_of(good_trace(path)).size();
-  }
+  const std::size_t total = good_line_count();
   expect_rejected("hash", total, [](auto& lines) {
     json e = json::parse(lines.back());
     e["hash"] = "xyz";
@@ -249,11 +232,7 @@ TEST(Trace, RejectsMalformedHash) {
 }
 
 TEST(Trace, RejectsContentAfterTheEnd) {
-  std::size_t total = 0;
-  {
-    const std::string path = tmp_path("bad_probe2.jsonl");
-    total = lines_of(good_trace(path)).size();
-  }
+  const std::size_t total = good_line_count();
   expect_rejected("after_end", total + 1, [](auto& lines) { lines.push_back(lines[1]); });
 }
 
