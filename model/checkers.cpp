@@ -141,6 +141,7 @@ void Checkers::on_submit(pbft::ClientId c, pbft::Timestamp t, std::uint64_t now_
 }
 
 void Checkers::on_client_accept(pbft::ClientId c, pbft::Timestamp t, std::uint64_t result) {
+  clients_[c].accepted = std::max(clients_[c].accepted, t);
   bool seen = false;
   for (const auto& [ts, res] : clients_[c].results) {
     if (ts != t) continue;
@@ -168,28 +169,28 @@ void Checkers::check_liveness(std::uint64_t now_us, bool final) {
   const std::uint64_t gst = scenario_->network.gst_us;
   for (pbft::ClientId c = 0; c < clients_.size(); ++c) {
     ClientLog& log = clients_[c];
-    while (log.outstanding_head < log.outstanding.size()) {
-      const Outstanding& o = log.outstanding[log.outstanding_head];
-      std::optional<ReplicaId> laggard;
-      for (ReplicaId r = 0; r < replicas_.size() && !laggard; ++r)
-        if (honest_[r] && replicas_[r].applied[c] < o.timestamp) laggard = r;
-      if (!laggard) {
-        ++log.outstanding_head;
-        continue;
-      }
-      const std::uint64_t deadline = std::max(gst, o.submitted_us) + scenario_->liveness_bound_us;
-      if (now_us > deadline || (final && now_us >= deadline))
-        fail(ViolationKind::liveness, *laggard, 0, 0,
-             fmt::format("liveness: client {}'s request {} (submitted at {} us) had not executed at "
-                         "replica {} by {} us (bound {} us after max(GST, submission))",
-                         c, o.timestamp, o.submitted_us, *laggard, now_us, scenario_->liveness_bound_us));
-      break;
-    }
-    if (log.outstanding_head > 1024 && log.outstanding_head * 2 > log.outstanding.size()) {
+    while (log.outstanding_head < log.outstanding.size() &&
+           log.outstanding[log.outstanding_head].timestamp <= log.accepted)
+      ++log.outstanding_head;
+    if (log.outstanding_head * 2 > log.outstanding.size() && log.outstanding_head > 1024) {
       log.outstanding.erase(log.outstanding.begin(),
                             log.outstanding.begin() + static_cast<std::ptrdiff_t>(log.outstanding_head));
       log.outstanding_head = 0;
     }
+    if (log.outstanding_head == log.outstanding.size()) continue;
+    const Outstanding& o = log.outstanding[log.outstanding_head];
+    const std::uint64_t deadline = std::max(gst, o.submitted_us) + scenario_->liveness_bound_us;
+    if (now_us < deadline || (!final && now_us == deadline)) continue;
+    std::uint32_t executed = 0, honest = 0;
+    for (ReplicaId r = 0; r < replicas_.size(); ++r) {
+      if (!honest_[r]) continue;
+      ++honest;
+      executed += replicas_[r].applied[c] >= o.timestamp;
+    }
+    return fail(ViolationKind::liveness, 0, 0, 0,
+                fmt::format("liveness: client {}'s request {} (submitted at {} us) was not accepted by {} us "
+                            "(bound {} us after max(GST, submission)); {} of {} honest replicas executed it",
+                            c, o.timestamp, o.submitted_us, now_us, scenario_->liveness_bound_us, executed, honest));
   }
 }
 

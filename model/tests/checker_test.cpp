@@ -220,10 +220,10 @@ TEST_F(CheckersTest, LivenessAfterTheBound) {
   c.on_submit(0, 1, 100);
   c.check_liveness(1'100, false);  // exactly at the deadline: not yet
   EXPECT_FALSE(c.failed());
-  c.on_execute(1, exec(1, request(0, 1)));  // one honest replica is not enough
+  c.on_execute(1, exec(1, request(0, 1)));  // executed somewhere, but the client has no answer
   c.check_liveness(1'101, false);
-  // The first honest laggard is 2: 0 is faulty and 1 executed it.
-  EXPECT_TRUE(reported(c, ViolationKind::liveness, 2u, {}, {"replica 2", "client 0"}));
+  // 0 is faulty: three honest replicas, one executed it.
+  EXPECT_TRUE(reported(c, ViolationKind::liveness, {}, {}, {"client 0", "request 1", "1 of 3 honest"}));
 }
 
 TEST_F(CheckersTest, LivenessBoundStartsAtGst) {
@@ -242,6 +242,18 @@ TEST_F(CheckersTest, LivenessBoundStartsAtGst) {
   EXPECT_TRUE(reported(c, ViolationKind::liveness, 0u, {}, {"client 1"}));
 }
 
+TEST_F(CheckersTest, LivenessIsTheClientsAnswer) {
+  s.check_liveness = true;
+  s.liveness_bound_us = 1'000;
+  Checkers c(s);
+  c.on_submit(0, 1, 0);
+  c.on_submit(0, 2, 10);
+  c.on_execute(1, exec(1, request(0, 1)));
+  c.on_client_accept(0, 1, 0x1000 + 1);  // exec()'s result for seq 1
+  c.check_liveness(5'000, true);  // request 1 answered, request 2 not
+  EXPECT_TRUE(reported(c, ViolationKind::liveness, {}, {}, {"request 2"}));
+}
+
 TEST_F(CheckersTest, LivenessSatisfiedOrNotChecked) {
   s.liveness_bound_us = 1'000;
   {
@@ -254,8 +266,9 @@ TEST_F(CheckersTest, LivenessSatisfiedOrNotChecked) {
   s.faults = {{3, StrategyKind::silent}};
   Checkers c(s);
   c.on_submit(0, 1, 0);
-  for (pbft::ReplicaId r = 0; r < 3; ++r) c.on_execute(r, exec(1, request(0, 1)));
-  EXPECT_TRUE(c.all_executed());
+  c.on_execute(0, exec(1, request(0, 1)));
+  c.on_client_accept(0, 1, 0x1000 + 1);  // exec()'s result for seq 1
+  EXPECT_FALSE(c.all_executed());  // replicas 1 and 2 lag: not a liveness violation
   c.check_liveness(1'000'000, true);
   EXPECT_FALSE(c.failed());
 }
