@@ -181,10 +181,22 @@ class ViewChangeTamper final : public Wrapped {
       }
       return send(ctx, s.to, std::make_shared<const pbft::ViewChange>(std::move(vc)));
     }
-    if (auto* nvp = std::get_if<pbft::NewViewPtr>(&s.message); nvp && *nvp && ctx.tape.pick(2)) {
+    if (auto* nvp = std::get_if<pbft::NewViewPtr>(&s.message); nvp && *nvp) {
       pbft::NewView nv = **nvp;
-      if (!nv.pre_prepares.empty()) nv.pre_prepares.pop_back();
-      else nv.pre_prepares.push_back({nv.view, 1, pbft::kNullDigest, {}, id_});
+      auto carried = std::find_if(nv.pre_prepares.begin(), nv.pre_prepares.end(),
+                                  [](const pbft::PrePrepare& pp) { return !pp.is_null(); });
+      switch (ctx.tape.pick(3)) {
+        case 1:  // drop an entry of O, or invent one
+          if (!nv.pre_prepares.empty()) nv.pre_prepares.pop_back();
+          else nv.pre_prepares.push_back({nv.view, 1, pbft::kNullDigest, {}, id_});
+          break;
+        case 2:  // replace a carried request by the null request
+          if (carried == nv.pre_prepares.end()) break;
+          carried->digest = pbft::kNullDigest;
+          carried->request = {};
+          break;
+        default: return send(ctx, s.to, s.message);
+      }
       return send(ctx, s.to, std::make_shared<const pbft::NewView>(std::move(nv)));
     }
     send(ctx, s.to, s.message);
@@ -248,12 +260,16 @@ class Split final : public Wrapped {
         const pbft::PrePrepare& pp = story(r);
         if (id_ != config.primary(key.first)) send(ctx, Destination::replica(r), pbft::Prepare{pp.view, pp.seq, pp.digest, id_});
         send(ctx, Destination::replica(r), pbft::Commit{pp.view, pp.seq, pp.digest, id_});
-        if (ctx.scenario.auth || co.member[r]) continue;
-        // Without authentication, speak for the honest replicas of the other group too.
+        if (co.member[r]) continue;
+        // Speak for the honest replicas of the other group too: without
+        // authentication under their names; with it, only by writing their
+        // ids into the messages' replica field (which a correct replica
+        // ignores in favour of the authenticated sender).
         for (ReplicaId h = 0; h < config.n; ++h) {
           if (co.member[h] || h == r || co.in_group_a[h] == co.in_group_a[r]) continue;
-          if (h != config.primary(key.first)) send(ctx, Destination::replica(r), pbft::Prepare{pp.view, pp.seq, pp.digest, h}, h);
-          send(ctx, Destination::replica(r), pbft::Commit{pp.view, pp.seq, pp.digest, h}, h);
+          const ReplicaId as = ctx.scenario.auth ? id_ : h;
+          if (h != config.primary(key.first)) send(ctx, Destination::replica(r), pbft::Prepare{pp.view, pp.seq, pp.digest, h}, as);
+          send(ctx, Destination::replica(r), pbft::Commit{pp.view, pp.seq, pp.digest, h}, as);
         }
       }
     }
