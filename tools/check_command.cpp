@@ -1,7 +1,14 @@
 // pbftsim check: search seeded schedules for a violation, minimize the
 // first one found and write it as a trace.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <memory>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -19,6 +26,8 @@ struct CheckOptions {
   std::uint32_t n = 4, malicious = 1, requests = 4, clients = 1;
   std::string strategy = "mix", network = "async", mutation = "none", auth = "on";
   std::uint64_t schedules = 10'000, seed = 1;
+  double time_limit_s = 0;  // 0: no limit
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::string out = "counterexample.jsonl";
 };
 
@@ -48,41 +57,121 @@ Scenario scenario_for(const CheckOptions& o, std::uint64_t i) {
   return s;
 }
 
+// Schedules draw their faulty replicas from a small set, so worlds are built
+// once per distinct scenario and reused (a Simulator resets itself per run).
+class Worlds {
+ public:
+  Simulator& get(const Scenario& s) {
+    std::vector<std::pair<pbft::ReplicaId, StrategyKind>> key;
+    for (const auto& f : s.faults) key.emplace_back(f.replica, f.strategy);
+    auto it = worlds_.find(key);
+    if (it == worlds_.end()) {
+      auto scenario = std::make_unique<Scenario>(s);
+      auto sim = std::make_unique<Simulator>(*scenario);
+      it = worlds_.emplace(key, std::pair{std::move(scenario), std::move(sim)}).first;
+    }
+    return *it->second.second;
+  }
+
+ private:
+  std::map<std::vector<std::pair<pbft::ReplicaId, StrategyKind>>,
+           std::pair<std::unique_ptr<Scenario>, std::unique_ptr<Simulator>>>
+      worlds_;
+};
+
+struct Search {
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<std::uint64_t> first_violation{~std::uint64_t{0}};
+  std::atomic<std::uint64_t> done{0}, delivered{0};
+};
+
+// Runs schedules until the budget ends or a violation is found. The result
+// does not depend on the thread count: the reported violation is the one
+// with the smallest schedule index, and every smaller index is checked.
+void search(const CheckOptions& o, Search& st, std::chrono::steady_clock::time_point deadline) {
+  Worlds worlds;
+  for (;;) {
+    const std::uint64_t i = st.next.fetch_add(1);
+    if (i >= o.schedules || i > st.first_violation.load()) return;
+    if (o.time_limit_s > 0 && (i & 63) == 0 && std::chrono::steady_clock::now() > deadline &&
+        st.first_violation.load() == ~std::uint64_t{0})
+      return;
+    const Scenario s = scenario_for(o, i);
+    Tape tape = Tape::from_seed(o.seed + i);
+    const RunResult r = worlds.get(s).run(tape);
+    st.delivered += r.stats.delivered;
+    ++st.done;
+    if (r.violation) {
+      std::uint64_t seen = st.first_violation.load();
+      while (i < seen && !st.first_violation.compare_exchange_weak(seen, i)) {
+      }
+    }
+  }
+}
+
+void show_progress(const CheckOptions& o, const Search& st, double secs) {
+  const double done = static_cast<double>(st.done.load());
+  const double total = static_cast<double>(o.schedules);
+  double eta = done > 0 ? secs * (total - done) / done : 0;
+  if (o.time_limit_s > 0) eta = std::min(eta, std::max(0.0, o.time_limit_s - secs));
+  std::fprintf(stderr, "\r%.0f/%.0f schedules, %.0f/s, about %.0f s left   ", done, total,
+               secs > 0 ? done / secs : 0.0, eta);
+}
+
 int check(const CheckOptions& o) {
   if (o.n < 1 || o.n > pbft::kMaxReplicas) return bad_input(fmt::format("--n must be in 1..{}", pbft::kMaxReplicas));
   if (o.malicious > o.n) return bad_input("--malicious cannot exceed --n");
   if (o.strategy != "mix" && !parse_strategy(o.strategy)) return bad_input("--strategy: unknown strategy " + o.strategy);
   if (!pbft::parse_mutation(o.mutation)) return bad_input("--mutation: not in the bug catalog: " + o.mutation);
   if (o.schedules < 1) return bad_input("--schedules must be at least 1");
+  if (o.threads < 1) return bad_input("--threads must be at least 1");
   const auto start = std::chrono::steady_clock::now();
-  std::uint64_t delivered = 0;
-  for (std::uint64_t i = 0; i < o.schedules; ++i) {
-    const Scenario s = scenario_for(o, i);
-    Tape tape = Tape::from_seed(o.seed + i);
-    auto rec = run_recorded(s, tape);
-    delivered += rec.result.stats.delivered;
-    if (!rec.result.violation) continue;
+  const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                    std::chrono::duration<double>(o.time_limit_s));
+  Search st;
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < o.threads; ++t) workers.emplace_back([&] { search(o, st, deadline); });
+  const bool tty = isatty(fileno(stderr));
+  while (tty && st.done.load() < o.schedules && st.next.load() < o.schedules + o.threads &&
+         st.first_violation.load() == ~std::uint64_t{0}) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("violation after %llu schedules (%.2f s): %s\n", static_cast<unsigned long long>(i + 1), secs,
-                rec.result.violation->description.c_str());
-    auto min = minimize(s, rec.tape);
-    if (!min) return bad_input("internal: the violation did not reproduce from its recorded tape");
-    RunResult replayed;
-    if (auto err = write_trace(o.out, min->scenario, min->tape, &replayed); !err.empty()) return bad_input(err);
-    std::printf("minimized in %llu runs: %zu choices, %llu deliveries: %s\n",
-                static_cast<unsigned long long>(min->runs), min->tape.size(),
-                static_cast<unsigned long long>(replayed.stats.delivered),
-                replayed.violation ? replayed.violation->description.c_str() : "?");
-    std::printf("counterexample: %s\nreplay with: pbftsim replay %s\n", o.out.c_str(), o.out.c_str());
-    return kViolation;
+    if (o.time_limit_s > 0 && secs > o.time_limit_s + 1) break;
+    show_progress(o, st, secs);
   }
+  for (auto& w : workers) w.join();
+  if (tty) std::fprintf(stderr, "\n");
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("no violation in %llu schedules (n=%u, malicious=%u, strategy=%s, network=%s, %u request(s) x %u "
-              "client(s)): %.0f schedules/s, %.0f ns per delivered message\n",
-              static_cast<unsigned long long>(o.schedules), o.n, o.malicious, o.strategy.c_str(), o.network.c_str(),
-              o.requests, o.clients, static_cast<double>(o.schedules) / secs,
-              secs * 1e9 / static_cast<double>(std::max<std::uint64_t>(delivered, 1)));
-  return kOk;
+  const std::uint64_t done = st.done.load(), delivered = st.delivered.load();
+  const double per_second = static_cast<double>(done) / secs;
+  const double ns_per_delivery = secs * 1e9 * o.threads / static_cast<double>(std::max<std::uint64_t>(delivered, 1));
+
+  if (st.first_violation.load() == ~std::uint64_t{0}) {
+    std::printf("no violation in %llu schedules (n=%u, malicious=%u, strategy=%s, network=%s, mutation=%s, "
+                "%u request(s) x %u client(s), %u thread(s)): %.0f schedules/s, %.0f ns per delivered message "
+                "per thread\n",
+                static_cast<unsigned long long>(done), o.n, o.malicious, o.strategy.c_str(), o.network.c_str(),
+                o.mutation.c_str(), o.requests, o.clients, o.threads, per_second, ns_per_delivery);
+    return kOk;
+  }
+  // Re-run the first violating schedule, recording its tape, then minimize.
+  const std::uint64_t i = st.first_violation.load();
+  const Scenario s = scenario_for(o, i);
+  Tape tape = Tape::from_seed(o.seed + i);
+  auto rec = run_recorded(s, tape);
+  if (!rec.result.violation) return bad_input("internal: the violation did not reproduce from its seed");
+  std::printf("violation in schedule %llu (seed %llu) after %.2f s: %s\n", static_cast<unsigned long long>(i),
+              static_cast<unsigned long long>(o.seed + i), secs, rec.result.violation->description.c_str());
+  auto min = minimize(s, rec.tape);
+  if (!min) return bad_input("internal: the violation did not reproduce from its recorded tape");
+  RunResult replayed;
+  if (auto err = write_trace(o.out, min->scenario, min->tape, &replayed); !err.empty()) return bad_input(err);
+  std::printf("minimized in %llu runs: %zu choices, %llu deliveries: %s\n",
+              static_cast<unsigned long long>(min->runs), min->tape.size(),
+              static_cast<unsigned long long>(replayed.stats.delivered),
+              replayed.violation ? replayed.violation->description.c_str() : "?");
+  std::printf("counterexample: %s\nreplay with: pbftsim replay %s\n", o.out.c_str(), o.out.c_str());
+  return kViolation;
 }
 
 }  // namespace
@@ -100,6 +189,9 @@ void add_check_command(CLI::App& app, int& status) {
   cmd->add_option("--requests", o->requests, "requests per client")->check(CLI::Range(1u, 100000u))->capture_default_str();
   cmd->add_option("--clients", o->clients, "clients")->check(CLI::Range(1u, 16u))->capture_default_str();
   cmd->add_option("--seed", o->seed, "first seed")->capture_default_str();
+  cmd->add_option("--time-limit", o->time_limit_s, "stop searching after this many seconds (0: none)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", o->threads, "worker threads (results do not depend on it)")->capture_default_str();
   cmd->add_option("--out", o->out, "where the minimized counterexample goes")->capture_default_str();
   cmd->callback([o, &status] { status = check(*o); });
 }

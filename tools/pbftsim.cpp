@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   int status = tools::kBadInput;
   tools::add_check_command(app, status);
   tools::add_trace_commands(app, status);
+  tools::add_sweep_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,270 @@
+// pbftsim sweep: success rate, latency and cost against the number of
+// malicious replicas, for the tutorial's protocol (seed) or full PBFT.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "model/sweep.h"
+#include "tools/command.h"
+
+namespace tools {
+
+namespace {
+
+using namespace model;
+using Clock = std::chrono::steady_clock;
+
+struct SweepOptions {
+  std::string profile = "seed", malicious, strategy = "mix";  // malicious empty: 0..n-1
+  std::uint32_t n = 10, trials = 6, threads = std::max(1u, std::thread::hardware_concurrency());
+  std::uint64_t seed = 11;
+  std::string csv, json, plot;
+};
+
+// A file written as PATH.tmp and renamed into place by commit(); dropped
+// (the temporary removed) otherwise. Opened before the sweep runs, so an
+// unwritable path fails fast.
+class OutputFile {
+ public:
+  explicit OutputFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
+    file_ = std::fopen(tmp_.c_str(), "w");
+    if (!file_) error_ = fmt::format("{}: cannot write: {}", path_, std::strerror(errno));
+  }
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile() {
+    if (!file_) return;
+    std::fclose(file_);
+    std::remove(tmp_.c_str());
+  }
+  const std::string& error() const { return error_; }
+  const std::string& path() const { return path_; }
+
+  std::string commit(const std::string& text) {
+    const bool written = std::fputs(text.c_str(), file_) >= 0 && std::ferror(file_) == 0;
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!written || !closed || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      const std::string why = std::strerror(errno);
+      std::remove(tmp_.c_str());
+      return fmt::format("{}: cannot write: {}", path_, why);
+    }
+    return {};
+  }
+
+ private:
+  std::string path_, tmp_, error_;
+  std::FILE* file_ = nullptr;
+};
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return q + "'";
+}
+
+std::string gnuplot_string(const std::string& s) {  // single-quoted: '' is a quote
+  std::string q = "'";
+  for (char ch : s) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return q + "'";
+}
+
+// Latency p50 with a p50–p95 band on the left axis, success rate on the
+// right, against malicious replicas. Paths are relative to the script's
+// folder, so `gnuplot FILE.gp` redraws FILE from there.
+std::string gnuplot_script(const SweepResult& r, const std::filesystem::path& plot) {
+  const auto name = plot.filename().string();
+  const bool png = plot.extension() == ".png";
+  bool any_latency = false;
+  for (const auto& p : r.points) any_latency = any_latency || !p.latencies_us.empty();
+  // Without a successful trial there is no latency to draw (gnuplot would warn).
+  const std::string latency = fmt::format(
+      "{0} using 3:10:11 with filledcurves fillcolor rgb '#c6dbef' title 'latency p50-p95', \\\n"
+      "     {0} using 3:10 with linespoints linewidth 2 pointtype 7 linecolor rgb '#1f77b4' title 'latency p50', \\\n"
+      "     ",
+      gnuplot_string(name + ".csv"));
+  const auto& c = r.config;
+  return fmt::format(
+      "# pbftsim sweep: latency and success rate against malicious replicas.\n"
+      "# Redraw from this folder: gnuplot {gp}\n"
+      "if (!exists(\"outfile\")) outfile = {out}\n"
+      "set terminal {term} size 800,480 enhanced font 'sans,11' background rgb 'white'\n"
+      "set output outfile\n"
+      "set datafile separator ','\n"
+      "set datafile columnheaders\n"
+      "set title 'pbftsim sweep: {profile} profile, n = {n} (f = {f}), {trials} trials per point, seed {seed}'\n"
+      "set xlabel 'malicious replicas'\n"
+      "set ylabel 'latency (virtual ms)'\n"
+      "set y2label 'success rate'\n"
+      "set xrange [{x0}:{x1}]\n"
+      "set xtics 1\n"
+      "set yrange [0:{ymax}]\n"
+      "set ytics nomirror\n"
+      "set y2range [0:1.05]\n"
+      "set y2tics 0, 0.2, 1\n"
+      "set grid\n"
+      "set key outside top center horizontal\n"
+      "plot {latency}{data} using 3:6 axes x1y2 with linespoints linewidth 2 pointtype 5 linecolor rgb '#d62728' "
+      "title 'success rate'\n",
+      fmt::arg("gp", name + ".gp"), fmt::arg("out", gnuplot_string(name)),
+      fmt::arg("term", png ? "pngcairo" : "svg"), fmt::arg("profile", c.profile == Profile::seed ? "seed" : "pbft"),
+      fmt::arg("n", c.n), fmt::arg("f", (c.n - 1) / 3), fmt::arg("trials", c.trials), fmt::arg("seed", c.seed),
+      fmt::arg("x0", c.malicious.first - 0.5), fmt::arg("x1", c.malicious.last + 0.5),
+      fmt::arg("ymax", any_latency ? "*" : "100"), fmt::arg("data", gnuplot_string(name + ".csv")),
+      fmt::arg("latency", any_latency ? latency : ""));
+}
+
+// Runs gnuplot in the plot's folder; FILE.tmp is renamed into place on success.
+int draw(const std::filesystem::path& plot) {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
+    std::fprintf(stderr, "pbftsim: install gnuplot-nox (ci/setup does) to draw %s\n", plot.c_str());
+    return kOk;
+  }
+  const auto dir = plot.has_parent_path() ? plot.parent_path().string() : std::string(".");
+  const auto name = plot.filename().string();
+  const std::string cmd = fmt::format("cd {} && gnuplot -e {} {}", shell_quote(dir),
+                                      shell_quote("outfile=" + gnuplot_string(name + ".tmp")),
+                                      shell_quote(name + ".gp"));
+  const std::string tmp = plot.string() + ".tmp";
+  if (std::system(cmd.c_str()) != 0 || std::rename(tmp.c_str(), plot.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return bad_input(fmt::format("{}: gnuplot could not draw it (script {}.gp)", plot.string(), plot.string()));
+  }
+  return kOk;
+}
+
+std::string ms(std::optional<double> v) { return v ? fmt::format("{:.1f}", *v) : std::string("n/a"); }
+
+void print(const SweepResult& r) {
+  const auto& c = r.config;
+  const bool seed = c.profile == Profile::seed;
+  std::printf("sweep: profile %s, n=%u (f=%u), malicious %u..%u, %u trials per point, seed %llu%s\n",
+              seed ? "seed" : "pbft", c.n, (c.n - 1) / 3, c.malicious.first, c.malicious.last, c.trials,
+              static_cast<unsigned long long>(c.seed), seed ? "" : fmt::format(", strategy {}", c.strategy).c_str());
+  std::printf("%9s %7s %8s %9s %11s %8s %8s %8s %12s %13s\n", "malicious", "trials", "success", seed ? "analytic" : "",
+              "violations", "p50_ms", "p95_ms", "p99_ms", "msgs/commit", "view_changes");
+  for (const auto& p : r.points) {
+    const auto msgs = p.msgs_per_commit();
+    std::printf("%9u %7u %8.3f %9s %11u %8s %8s %8s %12s %13.2f\n", p.malicious, p.trials, p.success_rate(),
+                p.expected_success ? fmt::format("{:.3f}", *p.expected_success).c_str() : "",
+                p.violations, ms(p.latency_ms(50)).c_str(), ms(p.latency_ms(95)).c_str(),
+                ms(p.latency_ms(99)).c_str(), msgs ? fmt::format("{:.1f}", *msgs).c_str() : "n/a",
+                p.view_changes_per_trial());
+  }
+  std::printf("(latency: virtual ms over successful trials; violations: safety; view_changes: per trial)\n\n");
+  for (const auto& p : r.points) {
+    const auto avg = p.mean_latency_ms();
+    std::printf("malicious=%u | success=%u/%u | avg_latency=%s | digest_agreement=%u/%u\n", p.malicious,
+                p.successes, p.trials, avg ? fmt::format("{:.3f}s", *avg / 1000.0).c_str() : "n/a", p.agreements,
+                p.successes);
+  }
+}
+
+// "\r12000/20000 trials, ETA 3 s" at most ten times a second, on a terminal only.
+class ProgressLine {
+ public:
+  ProgressLine() : on_(isatty(STDERR_FILENO) != 0), start_(Clock::now()) {}
+  ~ProgressLine() {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+  }
+  SweepProgress callback() {
+    if (!on_) return {};
+    return [this](std::uint64_t done, std::uint64_t total) {
+      const auto now = Clock::now();
+      if (now - last_ < std::chrono::milliseconds(100) || done == total) return;
+      last_ = now;
+      shown_ = true;
+      const double elapsed = std::chrono::duration<double>(now - start_).count();
+      std::fprintf(stderr, "\r\033[Ksweep: %llu/%llu trials, ETA %.0f s", static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total),
+                   elapsed / static_cast<double>(done) * static_cast<double>(total - done));
+    };
+  }
+
+ private:
+  bool on_, shown_ = false;
+  Clock::time_point start_, last_;
+};
+
+int sweep(const SweepOptions& o) {
+  SweepConfig c{.profile = o.profile == "pbft" ? Profile::pbft : Profile::seed, .n = o.n, .malicious = {},
+                .trials = o.trials, .strategy = o.strategy, .seed = o.seed, .threads = o.threads};
+  if (o.malicious.empty()) {
+    c.malicious = {0, o.n > 0 ? o.n - 1 : 0};
+  } else {
+    std::string error;
+    const auto range = parse_malicious_range(o.malicious, error);
+    if (!range) return bad_input(error);
+    c.malicious = *range;
+  }
+  if (auto e = validate(c); !e.empty()) return bad_input(e);
+  const std::filesystem::path plot = o.plot;
+  if (!o.plot.empty() && plot.extension() != ".svg" && plot.extension() != ".png")
+    return bad_input(fmt::format("--plot {}: must end in .svg or .png", o.plot));
+
+  // Every output is opened before the sweep runs.
+  enum class Kind { csv, json, script };
+  std::vector<std::pair<Kind, std::unique_ptr<OutputFile>>> files;
+  const std::pair<Kind, std::string> wanted[] = {{Kind::csv, o.csv}, {Kind::json, o.json},
+                                                 {Kind::csv, o.plot.empty() ? "" : o.plot + ".csv"},
+                                                 {Kind::script, o.plot.empty() ? "" : o.plot + ".gp"}};
+  for (const auto& [kind, path] : wanted) {
+    if (path.empty()) continue;
+    files.emplace_back(kind, std::make_unique<OutputFile>(path));
+    if (!files.back().second->error().empty()) return bad_input(files.back().second->error());
+  }
+
+  const auto start = Clock::now();
+  SweepResult result;
+  {
+    ProgressLine progress;
+    result = run_sweep(c, progress.callback());
+  }
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  print(result);
+  std::printf("\n%llu trials in %.3f s on %u thread(s)\n",
+              static_cast<unsigned long long>(std::uint64_t{result.points.size()} * c.trials), secs, c.threads);
+
+  for (auto& [kind, file] : files) {
+    const std::string text = kind == Kind::json     ? sweep_json(result)
+                             : kind == Kind::script ? gnuplot_script(result, plot)
+                                                    : sweep_csv(result);
+    if (auto e = file->commit(text); !e.empty()) return bad_input(e);
+    if (file->path() == o.csv || file->path() == o.json) std::printf("wrote %s\n", file->path().c_str());
+  }
+  if (o.plot.empty()) return kOk;
+  if (const int status = draw(plot); status != kOk) return status;
+  if (std::filesystem::exists(plot))
+    std::printf("wrote %s (data %s.csv, script %s.gp)\n", o.plot.c_str(), o.plot.c_str(), o.plot.c_str());
+  return kOk;
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, int& status) {
+  auto o = std::make_shared<SweepOptions>();
+  auto* cmd = app.add_subcommand("sweep", "success rate and latency against the number of malicious replicas");
+  cmd->add_option("--profile", o->profile, "seed (the tutorial's protocol) or pbft")
+      ->check(CLI::IsMember({"seed", "pbft"}))
+      ->capture_default_str();
+  cmd->add_option("--n", o->n, "replicas")->capture_default_str();
+  cmd->add_option("--malicious", o->malicious, "malicious replicas: A..B or a number [default: 0..n-1]");
+  cmd->add_option("--trials", o->trials, "trials per point")->capture_default_str();
+  cmd->add_option("--strategy", o->strategy, "pbft profile: Byzantine strategy, or mix")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "seed of every trial's tape")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "worker threads (results do not depend on it)")->capture_default_str();
+  cmd->add_option("--csv", o->csv, "write the points as CSV");
+  cmd->add_option("--json", o->json, "write the configuration and points as JSON");
+  cmd->add_option("--plot", o->plot, "draw latency and success rate with gnuplot (.svg or .png)");
+  cmd->callback([o, &status] { status = sweep(*o); });
+}
+
+}  // namespace tools
