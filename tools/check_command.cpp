@@ -8,13 +8,16 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "model/minimizer.h"
 #include "model/trace.h"
 #include "tools/command.h"
+#include "tools/output_file.h"
 
 namespace tools {
 
@@ -29,6 +32,7 @@ struct CheckOptions {
   double time_limit_s = 0;  // 0: no limit
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::string out = "counterexample.jsonl";
+  std::string json;  // summary file, optional
 };
 
 // The scenario for schedule i: faulty replicas and strategies drawn from the
@@ -118,6 +122,23 @@ void show_progress(const CheckOptions& o, const Search& st, double secs) {
                secs > 0 ? done / secs : 0.0, eta);
 }
 
+nlohmann::json summary_json(const CheckOptions& o, std::uint64_t done, double secs, std::uint64_t delivered,
+                            const Minimized* found) {
+  nlohmann::json j{{"n", o.n}, {"malicious", o.malicious}, {"strategy", o.strategy}, {"network", o.network},
+                   {"mutation", o.mutation}, {"auth", o.auth}, {"seed", o.seed}, {"threads", o.threads},
+                   {"requests", o.requests}, {"clients", o.clients}, {"schedules", done}, {"seconds", secs},
+                   {"schedules_per_second", static_cast<double>(done) / secs}, {"deliveries", delivered},
+                   {"violation", nullptr}};
+  if (found && found->result.violation) {
+    j["violation"] = {{"kind", std::string(violation_name(found->result.violation->kind))},
+                      {"description", found->result.violation->description},
+                      {"counterexample", o.out},
+                      {"choices", found->tape.size()},
+                      {"replay", "pbftsim replay " + o.out}};
+  }
+  return j;
+}
+
 int check(const CheckOptions& o) {
   if (o.n < 1 || o.n > pbft::kMaxReplicas) return bad_input(fmt::format("--n must be in 1..{}", pbft::kMaxReplicas));
   if (o.malicious > o.n) return bad_input("--malicious cannot exceed --n");
@@ -125,6 +146,16 @@ int check(const CheckOptions& o) {
   if (!pbft::parse_mutation(o.mutation)) return bad_input("--mutation: not in the bug catalog: " + o.mutation);
   if (o.schedules < 1) return bad_input("--schedules must be at least 1");
   if (o.threads < 1) return bad_input("--threads must be at least 1");
+  std::optional<OutputFile> summary;
+  if (!o.json.empty()) {
+    summary.emplace(o.json);  // opened first: an unwritable path fails before the search
+    if (!summary->error().empty()) return bad_input(summary->error());
+  }
+  const auto write_summary = [&](nlohmann::json j) -> int {
+    if (!summary) return kOk;
+    if (auto err = summary->commit(j.dump(2) + "\n"); !err.empty()) return bad_input(err);
+    return kOk;
+  };
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                     std::chrono::duration<double>(o.time_limit_s));
@@ -152,7 +183,7 @@ int check(const CheckOptions& o) {
                 "per thread\n",
                 static_cast<unsigned long long>(done), o.n, o.malicious, o.strategy.c_str(), o.network.c_str(),
                 o.mutation.c_str(), o.requests, o.clients, o.threads, per_second, ns_per_delivery);
-    return kOk;
+    return write_summary(summary_json(o, done, secs, delivered, nullptr));
   }
   // Re-run the first violating schedule, recording its tape, then minimize.
   const std::uint64_t i = st.first_violation.load();
@@ -171,6 +202,7 @@ int check(const CheckOptions& o) {
               static_cast<unsigned long long>(replayed.stats.delivered),
               replayed.violation ? replayed.violation->description.c_str() : "?");
   std::printf("counterexample: %s\nreplay with: pbftsim replay %s\n", o.out.c_str(), o.out.c_str());
+  if (int status = write_summary(summary_json(o, done, secs, delivered, &*min)); status != kOk) return status;
   return kViolation;
 }
 
@@ -192,6 +224,7 @@ void add_check_command(CLI::App& app, int& status) {
   cmd->add_option("--time-limit", o->time_limit_s, "stop searching after this many seconds (0: none)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", o->threads, "worker threads (results do not depend on it)")->capture_default_str();
+  cmd->add_option("--json", o->json, "write a JSON summary of the search here");
   cmd->add_option("--out", o->out, "where the minimized counterexample goes")->capture_default_str();
   cmd->callback([o, &status] { status = check(*o); });
 }
