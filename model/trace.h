@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "model/scenario.h"
 #include "model/simulator.h"
 #include "model/trace_event.h"
@@ -39,6 +41,7 @@ class TraceWriter final : public TraceSink {
   std::string path_, tmp_;
   std::FILE* file_ = nullptr;
   std::string error_;
+  fmt::memory_buffer buffer_;
 };
 
 // Reads a trace, checking every line. Throws FormatError("file:line: what").
