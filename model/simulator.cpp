@@ -75,18 +75,11 @@ void Simulator::record(TraceEvent e) {
 void Simulator::schedule(Item item, std::uint64_t delay_us) {
   item.time = now_us_ + delay_us;
   item.order = order_++;
+  const bool timer = is_timer(item);
+  const std::uint32_t index = store(std::move(item));
   if (scenario_.network.mode == NetworkMode::async) {
-    (is_timer(item) ? async_timers_ : async_messages_).push_back(std::move(item));
+    (timer ? async_timers_ : async_messages_).push_back(index);
     return;
-  }
-  std::uint32_t index;
-  if (free_.empty()) {
-    index = static_cast<std::uint32_t>(slab_.size());
-    slab_.push_back(std::move(item));
-  } else {
-    index = free_.back();
-    free_.pop_back();
-    slab_[index] = std::move(item);
   }
   heap_.push_back({slab_[index].time, slab_[index].order, index});
   std::push_heap(heap_.begin(), heap_.end(), [](const Key& a, const Key& b) { return later(a, b); });
@@ -179,11 +172,31 @@ void Simulator::set_replica_timer(ReplicaId r, const pbft::TimerOp& op) {
   schedule(Item{.kind = Item::Kind::replica_timer, .to = r, .token = op.token}, op.delay_us);
 }
 
+std::uint32_t Simulator::store(Item item) {
+  if (free_.empty()) {
+    slab_.push_back(std::move(item));
+    return static_cast<std::uint32_t>(slab_.size() - 1);
+  }
+  const std::uint32_t index = free_.back();
+  free_.pop_back();
+  slab_[index] = std::move(item);
+  return index;
+}
+
+Simulator::Item Simulator::take(std::uint32_t index) {
+  free_.push_back(index);
+  return std::move(slab_[index]);
+}
+
 void Simulator::drop_async_timer(Item::Kind kind, std::uint32_t to) {
   // Async mode keeps one pending timer per owner; timed mode lets stale ones
   // expire harmlessly (their tokens no longer match).
   if (scenario_.network.mode == NetworkMode::async)
-    std::erase_if(async_timers_, [&](const Item& i) { return i.kind == kind && i.to == to; });
+    std::erase_if(async_timers_, [&](std::uint32_t i) {
+      if (slab_[i].kind != kind || slab_[i].to != to) return false;
+      take(i);
+      return true;
+    });
 }
 
 template <class Input>
@@ -386,8 +399,7 @@ bool Simulator::step() {
     std::pop_heap(heap_.begin(), heap_.end(), [](const Key& a, const Key& b) { return later(a, b); });
     const std::uint32_t index = heap_.back().index;
     heap_.pop_back();
-    item = std::move(slab_[index]);
-    free_.push_back(index);
+    item = take(index);
     now_us_ = item.time;
   } else {
     const auto messages = static_cast<std::uint32_t>(async_messages_.size());
@@ -400,7 +412,7 @@ bool Simulator::step() {
     // delivers the oldest message.
     auto& from = messages > 0 && (timers == 0 || tape_->pick(16) != 15) ? async_messages_ : async_timers_;
     const std::size_t i = tape_->pick(static_cast<std::uint32_t>(from.size()));
-    item = std::move(from[i]);
+    item = take(from[i]);
     from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
     now_us_ = stats_.steps;  // async time counts steps
   }
