@@ -22,19 +22,25 @@ struct Config {
   Mutation mutation = Mutation::none;
 
   ReplicaId primary(View v) const { return static_cast<ReplicaId>(v % n); }
-  // 2f+1: prepared/committed/stable/view-change quorums (§4.2–4.4).
-  std::uint32_t quorum() const { return 2 * f + 1; }
+  // Prepared/committed/stable/view-change quorums (§4.2–4.4): 2f+1 when
+  // n = 3f+1, as in the paper. With more replicas, 2f+1 is too small: two
+  // such sets need not share an honest replica (n = 5, f = 1: two sets of 3
+  // can meet only in the faulty one). ⌈(n+f+1)/2⌉ is the smallest size any
+  // two of which overlap in f+1 replicas.
+  std::uint32_t quorum() const { return (n + f + 2) / 2; }
   // f+1: a set guaranteed to hold one honest replica (client replies, joining a view change).
   std::uint32_t weak_quorum() const { return f + 1; }
   // 2f: prepares from distinct backups needed, besides the pre-prepare.
   std::uint32_t prepare_quorum() const {
-    return mutation == Mutation::prepare_quorum_short && f > 0 ? 2 * f - 1 : 2 * f;
+    // The pre-prepare stands for the primary's vote.
+    const std::uint32_t q = quorum() - 1;
+    return mutation == Mutation::prepare_quorum_short && q > 0 ? q - 1 : q;
   }
   std::uint32_t commit_quorum() const {
-    return mutation == Mutation::commit_quorum_short ? 2 * f : 2 * f + 1;
+    return mutation == Mutation::commit_quorum_short ? quorum() - 1 : quorum();
   }
   std::uint32_t checkpoint_quorum() const {
-    return mutation == Mutation::checkpoint_stable_f1 ? f + 1 : 2 * f + 1;
+    return mutation == Mutation::checkpoint_stable_f1 ? f + 1 : quorum();
   }
 };
 

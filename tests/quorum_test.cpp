@@ -25,7 +25,8 @@ struct Expected {
 
 class QuorumTest : public ::testing::TestWithParam<Expected> {};
 
-// §4: f = ⌊(n−1)/3⌋; quorum 2f+1, weak quorum f+1, 2f prepares, 2f+1 checkpoints.
+// §4: f = ⌊(n−1)/3⌋; quorum 2f+1 at n = 3f+1 (⌈(n+f+1)/2⌉ in general), weak
+// quorum f+1, quorum−1 prepares besides the pre-prepare, quorum checkpoints.
 TEST_P(QuorumTest, SizesFollowThePaper) {
   const Expected e = GetParam();
   const Config c = make_config(e.n);
@@ -50,7 +51,11 @@ TEST_P(QuorumTest, TwoQuorumsShareAnHonestReplica) {
 INSTANTIATE_TEST_SUITE_P(Groups, QuorumTest,
                          ::testing::Values(Expected{4, 1, 3, 2, 2, 3}, Expected{7, 2, 5, 3, 4, 5},
                                            Expected{10, 3, 7, 4, 6, 7},
-                                           Expected{31, 10, 21, 11, 20, 21}),
+                                           Expected{31, 10, 21, 11, 20, 21},
+                                           // n > 3f+1: 2f+1 would not intersect in an honest
+                                           // replica (the property suite found n = 5 splitting).
+                                           Expected{5, 1, 4, 2, 3, 4}, Expected{6, 1, 4, 2, 3, 4},
+                                           Expected{8, 2, 6, 3, 5, 6}),
                          [](const auto& tp) { return std::string("n").append(std::to_string(tp.param.n)); });
 
 TEST(ConfigValidate, PrimaryRotatesRoundRobin) {
