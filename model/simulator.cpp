@@ -129,7 +129,7 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m,
     // The tail applies throughout; after GST an exponential tail is capped
     // so that delays stay bounded.
     std::uint64_t tail = net.tail_exponential
-                             ? static_cast<std::uint64_t>(net.tail_mean_us * -std::log1p(-tape_->pick(65536) / 65536.0))
+                             ? static_cast<std::uint64_t>(net.tail_mean_us * -std::log1p(-static_cast<double>(tape_->pick(65536)) / 65536.0))
                              : tape_->pick(static_cast<std::uint32_t>(net.tail_max_us + 1));
     if (!before_gst) tail = std::min(tail, net.tail_max_us);
     delay += tail;
