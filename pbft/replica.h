@@ -97,6 +97,7 @@ class Replica {
   void start_view_change(View target, Effects& out);
   void handle_view_change(ReplicaId from, const ViewChangePtr& m, Effects& out);
   void handle_new_view(ReplicaId from, const NewViewPtr& m, Effects& out);
+  void arm_timer_on_view_change_quorum(Effects& out);
   void try_send_new_view(Effects& out);
   void enter_view(const NewView& nv, Effects& out);
   ViewChange make_view_change(View target) const;

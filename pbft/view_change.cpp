@@ -34,8 +34,21 @@ void Replica::start_view_change(View target, Effects& out) {
   view_changes_[id_] = vc;
   broadcast(vc, out);
   out.events.push_back({.kind = EventKind::view_change_start, .view = target});
-  restart_timer(out);
+  stop_timer(out);
+  arm_timer_on_view_change_quorum(out);
   try_send_new_view(out);
+}
+
+// The timer for view v starts only once a quorum has asked for v (§4.5.2).
+// A replica that armed it on its own VIEW-CHANGE would escalate alone, past
+// the view its peers later agree on, and no quorum would ever form. A
+// VIEW-CHANGE for a later view counts too: its sender has left view v.
+void Replica::arm_timer_on_view_change_quorum(Effects& out) {
+  if (!in_view_change_ || timer_armed_) return;
+  std::uint32_t asking = 0;
+  for (const auto& v : view_changes_)
+    if (v && v->new_view >= view_) ++asking;
+  if (asking >= config_.quorum()) restart_timer(out);
 }
 
 void Replica::handle_view_change(ReplicaId from, const ViewChangePtr& m, Effects& out) {
@@ -64,6 +77,7 @@ void Replica::handle_view_change(ReplicaId from, const ViewChangePtr& m, Effects
     smallest = std::min(smallest, v->new_view);
   }
   if (ahead >= config_.weak_quorum()) return start_view_change(smallest, out);
+  arm_timer_on_view_change_quorum(out);
   try_send_new_view(out);
 }
 

