@@ -15,6 +15,7 @@ int bad_input(const std::string& what);
 
 void add_check_command(CLI::App& app, int& status);
 void add_trace_commands(CLI::App& app, int& status);  // replay, minimize
+void add_explain_command(CLI::App& app, int& status);
 void add_sweep_command(CLI::App& app, int& status);
 
 }  // namespace tools

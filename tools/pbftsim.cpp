@@ -1,5 +1,5 @@
-// pbftsim: search for violations, sweep malicious counts, replay and
-// minimize counterexamples. Exit status: 0 no violation, 1 violation found,
+// pbftsim: search for violations, sweep malicious counts, replay, minimize
+// and explain counterexamples. Exit status: 0 no violation, 1 violation found,
 // 2 bad input.
 #include <cstdio>
 
@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   int status = tools::kBadInput;
   tools::add_check_command(app, status);
   tools::add_trace_commands(app, status);
+  tools::add_explain_command(app, status);
   tools::add_sweep_command(app, status);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,98 @@
+// pbftsim explain: a trace told as a timeline to read in the terminal, and
+// optionally drawn as a Mermaid sequence diagram.
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "model/scenario_json.h"
+#include "model/trace.h"
+#include "tools/command.h"
+#include "tools/explain.h"
+#include "tools/output_file.h"
+#include "tools/timeline.h"
+
+namespace tools {
+
+namespace {
+
+using namespace model;
+
+// Keeps every event a replay reports: the trace file has them too, but the
+// replay proves they are still what the code does.
+class EventLog final : public TraceSink {
+ public:
+  void on_event(const TraceEvent& e) override { events.push_back(e); }
+  std::vector<TraceEvent> events;
+};
+
+struct ExplainOptions {
+  std::string trace, mermaid;
+  TimelineOptions timeline;
+};
+
+int explain_file(const ExplainOptions& o) {
+  Trace t;
+  try {
+    t = read_trace(o.trace);
+  } catch (const FormatError& e) {
+    return bad_input(e.what());
+  }
+  // Opened before the replay, so that an unwritable path fails fast; removed
+  // unless everything succeeds.
+  std::optional<OutputFile> mermaid;
+  if (!o.mermaid.empty()) {
+    mermaid.emplace(o.mermaid);
+    if (!mermaid->error().empty()) return bad_input(mermaid->error());
+  }
+  EventLog log;
+  const RunResult r = replay(t, &log);
+  const auto got = r.violation ? std::optional(r.violation->kind) : std::nullopt;
+  if (r.event_hash != t.event_hash || got != t.verdict)
+    return bad_input(fmt::format("{}: replay diverged from the recording (event hash {:016x}, trace says {:016x}): "
+                                 "the code changed since it was written (pbftsim replay --record rewrites it)",
+                                 o.trace, r.event_hash, t.event_hash));
+  const Timeline timeline = build_timeline(t, log.events, o.timeline);
+  const std::string text = explain_text(timeline);
+  if (mermaid) {
+    if (auto err = mermaid->commit(explain_mermaid(timeline)); !err.empty()) return bad_input(err);
+  }
+  std::fputs(text.c_str(), stdout);
+  if (mermaid) std::printf("wrote %s\n", mermaid->path().c_str());
+  return t.verdict ? kViolation : kOk;
+}
+
+// CLI11 would wrap -1 around to a huge unsigned number.
+std::string whole_number(std::string& s) {
+  if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return {};
+  return "must be a whole number, not " + s;
+}
+
+}  // namespace
+
+void add_explain_command(CLI::App& app, int& status) {
+  auto o = std::make_shared<ExplainOptions>();
+  auto seq = std::make_shared<pbft::Seq>(0);
+  auto* cmd = app.add_subcommand(
+      "explain", "tell a trace as a timeline: who sent what to whom, per view, ending at the violation");
+  cmd->add_option("trace", o->trace, "trace file (JSON Lines)")->required();
+  cmd->add_option("--mermaid", o->mermaid, "also write the timeline as a Mermaid sequence diagram to this file")
+      ->type_name("FILE");
+  cmd->add_flag("--all", o->timeline.all,
+                "show every event (by default a broadcast is one line, and repeated deliveries that changed "
+                "nothing, deliveries to faulty replicas that caused nothing, duplicate sends and link "
+                "retransmissions are left out)");
+  auto* seq_option = cmd->add_option("--seq", *seq,
+                                     "only what concerns this sequence number (its PRE-PREPAREs, PREPAREs, "
+                                     "COMMITs, commits and executions), and view changes");
+  seq_option->check(CLI::Validator(whole_number, ""));
+  cmd->add_option("--from-view", o->timeline.from_view, "leave out the views before this one")
+      ->check(CLI::Validator(whole_number, ""));
+  cmd->callback([o, seq, seq_option, &status] {
+    if (seq_option->count() > 0) o->timeline.seq = *seq;
+    status = explain_file(*o);
+  });
+}
+
+}  // namespace tools
