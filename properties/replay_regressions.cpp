@@ -1,0 +1,80 @@
+// Replays every stored counterexample in corpus/regressions/ (ctest label
+// `catalog`): the recorded scenario and tape must give the recorded verdict
+// and event hash. For a bug-catalog entry (<mutation-name>-<hash8>.jsonl)
+// the mutation must be the one in the scenario's config, and the same case
+// on the correct protocol must be clean.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "model/trace.h"
+
+namespace props {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> regression_files() {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::is_directory(PBFTSIM_CORPUS_DIR, ec)) return out;
+  for (const auto& e : fs::directory_iterator(PBFTSIM_CORPUS_DIR, ec))
+    if (e.is_regular_file() && e.path().extension() == ".jsonl") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// "prepare-quorum-short-1a2b3c4d.jsonl" → the mutation and "1a2b3c4d".
+std::optional<std::pair<pbft::Mutation, std::string>> catalog_name(const fs::path& p) {
+  const std::string stem = p.stem().string();
+  const auto dash = stem.rfind('-');
+  if (dash == std::string::npos) return std::nullopt;
+  const auto m = pbft::parse_mutation(stem.substr(0, dash));
+  if (!m) return std::nullopt;
+  return std::make_pair(*m, stem.substr(dash + 1));
+}
+
+TEST(Regressions, EveryStoredCounterexampleReplaysWithItsVerdictAndHash) {
+  const auto files = regression_files();
+  if (files.empty()) GTEST_SKIP() << "no regressions in " << PBFTSIM_CORPUS_DIR;
+  for (const auto& path : files) {
+    SCOPED_TRACE(path.string());
+    model::Trace t;
+    try {
+      t = model::read_trace(path.string());
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+      continue;
+    }
+    const model::RunResult r = model::replay(t);
+    EXPECT_EQ(r.event_hash, t.event_hash) << fmt::format("hash {:016x}, recorded {:016x}", r.event_hash, t.event_hash);
+    ASSERT_EQ(r.violation.has_value(), t.verdict.has_value())
+        << (r.violation ? r.violation->description : std::string("replay is clean")) << "; recorded: "
+        << (t.verdict ? std::string(model::violation_name(*t.verdict)) : std::string("ok"));
+    if (t.verdict) {
+      EXPECT_EQ(r.violation->kind, *t.verdict);
+      EXPECT_EQ(r.violation->description, t.description);
+    }
+    if (const auto named = catalog_name(path)) {
+      EXPECT_EQ(t.scenario.config.mutation, named->first) << "the file name and the scenario's mutation differ";
+      EXPECT_EQ(named->second, fmt::format("{:08x}", t.event_hash >> 32)) << "the file name's hash is not the trace's";
+      EXPECT_LE(t.scenario.malicious(), t.scenario.config.f) << "catalog regressions stay within the fault assumption";
+      EXPECT_TRUE(t.verdict) << "a catalog regression records a violation";
+      model::Trace clean = t;
+      clean.scenario.config.mutation = pbft::Mutation::none;
+      const model::RunResult c = model::replay(clean);
+      EXPECT_FALSE(c.violation) << "without " << pbft::mutation_name(named->first)
+                                << " the case still fails: " << c.violation->description;
+    }
+  }
+  std::printf("replayed %zu regression traces from %s\n", files.size(), PBFTSIM_CORPUS_DIR);
+}
+
+}  // namespace
+}  // namespace props
