@@ -51,9 +51,18 @@ void Replica::handle_request(const Request& r, bool from_client, Effects& out) {
   }
   auto& pending = pending_[r.client];
   if (pending && pending->timestamp > r.timestamp) return reject(Rejection::stale, out);
+  const bool resent = pending && pending->timestamp == r.timestamp;
   pending = r;
-  if (in_view_change_) return;  // the view-change timer is already running
-  if (is_primary()) return issue_pending(out);
+  if (in_view_change_) return;  // waiting for the view change instead
+  if (is_primary()) {
+    issue_pending(out);
+    // A request arriving again that the primary ordered but has not executed
+    // means its client is still waiting: the backups it needs may have left
+    // for a later view, which nobody joins unless f+1 time out. So the
+    // primary times it too (a lone backup otherwise strands the view).
+    if (resent && !timer_armed_) restart_timer(out);
+    return;
+  }
   if (from_client) out.sends.push_back({Destination::replica(config_.primary(view_)), r});
   if (!timer_armed_) restart_timer(out);
 }
@@ -208,11 +217,12 @@ void Replica::try_execute(Effects& out) {
   }
   if (!executed_request) return;
   consecutive_view_changes_ = 0;
-  if (in_view_change_ || is_primary()) return;
-  // Stop the timer, or restart it while other requests still wait (§4.5.2).
+  if (in_view_change_) return;
+  // Stop the timer, or restart it while other requests still wait (§4.5.2);
+  // a primary keeps one only once a client resent (handle_request).
   const bool waiting = std::any_of(pending_.begin(), pending_.end(),
                                    [](const auto& p) { return p.has_value(); });
-  if (waiting) restart_timer(out);
+  if (waiting && (!is_primary() || timer_armed_)) restart_timer(out);
   else stop_timer(out);
 }
 
