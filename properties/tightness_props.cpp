@@ -44,49 +44,30 @@ void expect_found(const GenOptions& o, const std::string& tag, int budget) {
 
 const char* mode_name(model::NetworkMode m) { return m == model::NetworkMode::async ? "async" : "timed"; }
 
-// For every n and both modes. At n = 3f+1 that is f+1 colluders; at n = 5
-// (quorums of 4) two quorums overlap in 3 replicas, so it takes 3.
-TEST(Tightness, FPlusOneColludingSplitBreaksAgreement) {
+// `split` faulty replicas with the given malice, for every n and both
+// modes: each search must find an agreement violation.
+void expect_split_breaks_agreement(Malice malice, bool auth, const char* label) {
   for (std::uint32_t n : {4u, 5u, 7u, 10u}) {
     for (auto mode : {model::NetworkMode::async, model::NetworkMode::timed}) {
       GenOptions o;
       o.sizes = {n};
       o.mode = mode;
-      o.malice = Malice::f_plus_one;
+      o.malice = malice;
       o.strategy = model::StrategyKind::split;
-      expect_found(o, fmt::format("tightness-split-f+1-n{}-{}", n, mode_name(mode)), 300);
+      o.auth = auth;
+      expect_found(o, fmt::format("tightness-{}-n{}-{}", label, n, mode_name(mode)), 300);
     }
   }
+}
+
+// At n = 3f+1 that is f+1 colluders; at n = 5 (quorums of 4) two quorums
+// overlap in 3 replicas, so it takes 3.
+TEST(Tightness, FPlusOneColludingSplitBreaksAgreement) {
+  expect_split_breaks_agreement(Malice::f_plus_one, true, "split-f+1");
 }
 
 TEST(Tightness, OneForgerWithoutAuthenticationBreaksAgreement) {
-  for (std::uint32_t n : {4u, 5u, 7u, 10u}) {
-    for (auto mode : {model::NetworkMode::async, model::NetworkMode::timed}) {
-      GenOptions o;
-      o.sizes = {n};
-      o.mode = mode;
-      o.malice = Malice::one;
-      o.strategy = model::StrategyKind::split;
-      o.auth = false;
-      expect_found(o, fmt::format("tightness-forger-n{}-{}", n, mode_name(mode)), 300);
-    }
-  }
-}
-
-// The liveness check is not blind either: f+1 silent replicas (beyond the
-// assumption) leave requests unaccepted after GST.
-TEST(Tightness, FPlusOneSilentBreaksLiveness) {
-  GenOptions o;
-  o.liveness = true;
-  o.malice = Malice::f_plus_one;
-  o.strategy = model::StrategyKind::silent;
-  const auto found = rc_find(
-      gen_case(o),
-      [](const Case&, const model::RunResult& r) { return r.violation && r.violation->kind == model::ViolationKind::liveness; },
-      100, true);
-  ASSERT_TRUE(found) << "f+1 silent replicas: no liveness violation in 100 cases";
-  std::printf("tightness-silent-f+1: liveness broken after %d cases, shrunk to %s\n  %s\n", found->cases,
-              summary(found->c.scenario, found->c.tape.size()).c_str(), found->result.violation->description.c_str());
+  expect_split_breaks_agreement(Malice::one, false, "forger");
 }
 
 }  // namespace
