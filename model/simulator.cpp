@@ -72,7 +72,7 @@ void Simulator::record(TraceEvent e) {
   if (sink_) sink_->on_event(e);
 }
 
-void Simulator::schedule(Item item, std::uint64_t delay_us) {
+void Simulator::schedule(Item&& item, std::uint64_t delay_us) {
   item.time = now_us_ + delay_us;
   item.order = order_++;
   const bool timer = is_timer(item);
@@ -138,7 +138,7 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m,
   if (sink_) sink_->on_event(trace(EventType::send, delay));
   if (before_gst && tape_->chance(net.duplicate_probability)) {
     ++stats_.duplicated;
-    schedule(item, delay + net.min_delay_us + tape_->pick(static_cast<std::uint32_t>(net.max_delay_us + 1)));
+    schedule(Item(item), delay + net.min_delay_us + tape_->pick(static_cast<std::uint32_t>(net.max_delay_us + 1)));
   }
   schedule(std::move(item), delay);
 }
@@ -172,7 +172,7 @@ void Simulator::set_replica_timer(ReplicaId r, const pbft::TimerOp& op) {
   schedule(Item{.kind = Item::Kind::replica_timer, .to = r, .token = op.token}, op.delay_us);
 }
 
-std::uint32_t Simulator::store(Item item) {
+std::uint32_t Simulator::store(Item&& item) {
   if (free_.empty()) {
     slab_.push_back(std::move(item));
     return static_cast<std::uint32_t>(slab_.size() - 1);
@@ -392,15 +392,14 @@ bool Simulator::finished() const {
 }
 
 bool Simulator::step() {
-  Item item;
-  if (scenario_.network.mode == NetworkMode::timed) {
+  const bool timed = scenario_.network.mode == NetworkMode::timed;
+  std::uint32_t index = 0;
+  if (timed) {
     if (heap_.empty() || heap_.front().time > scenario_.horizon_us) return false;
     ++stats_.steps;
     std::pop_heap(heap_.begin(), heap_.end(), [](const Key& a, const Key& b) { return later(a, b); });
-    const std::uint32_t index = heap_.back().index;
+    index = heap_.back().index;
     heap_.pop_back();
-    item = take(index);
-    now_us_ = item.time;
   } else {
     const auto messages = static_cast<std::uint32_t>(async_messages_.size());
     const auto timers = static_cast<std::uint32_t>(async_timers_.size());
@@ -412,10 +411,12 @@ bool Simulator::step() {
     // delivers the oldest message.
     auto& from = messages > 0 && (timers == 0 || tape_->pick(16) != 15) ? async_messages_ : async_timers_;
     const std::size_t i = tape_->pick(static_cast<std::uint32_t>(from.size()));
-    item = take(from[i]);
+    index = from[i];
     from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
-    now_us_ = stats_.steps;  // async time counts steps
   }
+  // Moved out once (not default-built, then assigned): this is every delivery.
+  Item item = take(index);
+  now_us_ = timed ? item.time : stats_.steps;  // async time counts steps
   deliver(item);
   return true;
 }
