@@ -123,7 +123,7 @@ class Simulator {
   // Async mode: slab indices, so removing from the middle moves 4 bytes an entry.
   std::vector<std::uint32_t> async_messages_;  // in arrival order
   std::vector<std::uint32_t> async_timers_;    // at most one per replica and per client
-  std::uint32_t store(Item&& item);              // into the slab
+  std::uint32_t store(Item&& item);            // into the slab
   Item take(std::uint32_t index);              // out of it
   RunStats stats_;
   ProtocolCoverage coverage_;
