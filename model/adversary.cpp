@@ -71,7 +71,7 @@ bool Boundary::genuine_request(const pbft::Request& r) const {
 
 bool Boundary::signed_by_honest_ok(pbft::ReplicaId signer, std::uint64_t hash) const {
   if (signer >= honest_.size() || !honest_[signer]) return true;  // the adversary's own signature
-  return signed_.count(hash) != 0;
+  return signed_.contains(hash);
 }
 
 bool Boundary::check_pre_prepare(const pbft::PrePrepare& pp) const {

@@ -6,9 +6,9 @@
 // one the client really submitted. With auth off the boundary is lifted and
 // faulty replicas may also send under an honest replica's name.
 #include <cstdint>
-#include <unordered_set>
 #include <vector>
 
+#include "model/hash_set.h"
 #include "pbft/messages.h"
 
 namespace model {
@@ -22,6 +22,11 @@ class Boundary {
   Boundary(std::vector<bool> honest, bool auth);
 
   bool enforced() const { return auth_; }
+  // Forgets what was sent and submitted, keeping the memory (a new run).
+  void reset() {
+    signed_.clear();
+    submitted_.clear();
+  }
   // Honest replicas' signed messages that can be embedded by others.
   void record_honest(const pbft::Message& m);
   void record_submitted(pbft::ClientId c, pbft::Timestamp t);
@@ -38,7 +43,7 @@ class Boundary {
   std::vector<bool> honest_;
   bool auth_;
   bool adversary_;  // some replica is faulty
-  std::unordered_set<std::uint64_t> signed_;  // looked up only, never iterated
+  HashSet signed_;
   std::vector<pbft::Timestamp> submitted_;
 };
 

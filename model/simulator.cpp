@@ -12,9 +12,6 @@ using pbft::Message;
 using pbft::ReplicaId;
 
 namespace {
-bool later(const auto& a, const auto& b) {
-  return a.time != b.time ? a.time > b.time : a.order > b.order;
-}
 bool is_timer(const auto& item) {
   using K = std::decay_t<decltype(item.kind)>;
   return item.kind == K::replica_timer || item.kind == K::client_timer || item.kind == K::client_release;
@@ -33,7 +30,6 @@ Simulator::Simulator(const Scenario& s)
     : scenario_(s),
       fresh_replicas_(s.config.n),
       fresh_checkers_(s),
-      fresh_boundary_(honest_mask(s), s.auth),
       faulty_(s.config.n),
       checkers_(s),
       boundary_(honest_mask(s), s.auth),
@@ -72,17 +68,17 @@ void Simulator::record(TraceEvent e) {
   if (sink_) sink_->on_event(e);
 }
 
-void Simulator::schedule(Item&& item, std::uint64_t delay_us) {
+void Simulator::schedule(Item item, std::uint64_t delay_us) {
   item.time = now_us_ + delay_us;
   item.order = order_++;
+  if (item.carries_message()) ++sent_[item.message].holders;
   const bool timer = is_timer(item);
-  const std::uint32_t index = store(std::move(item));
+  const std::uint32_t index = store(item);
   if (scenario_.network.mode == NetworkMode::async) {
     (timer ? async_timers_ : async_messages_).push_back(index);
     return;
   }
-  heap_.push_back({slab_[index].time, slab_[index].order, index});
-  std::push_heap(heap_.begin(), heap_.end(), [](const Key& a, const Key& b) { return later(a, b); });
+  heap_.push({slab_[index].time, slab_[index].order, index});
 }
 
 bool Simulator::cut_off(std::uint32_t from, std::uint32_t to) const {
@@ -95,14 +91,14 @@ bool Simulator::cut_off(std::uint32_t from, std::uint32_t to) const {
   return false;
 }
 
-void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m, bool resend) {
+void Simulator::transmit(std::uint32_t from, std::uint32_t to, std::uint32_t message, bool resend) {
   if (!resend) ++stats_.sent;
   const auto& net = scenario_.network;
   const bool to_client = to >= kClientBase;
-  Item item{.kind = to_client ? Item::Kind::to_client : Item::Kind::to_replica, .from = from,
-            .to = to_client ? to - kClientBase : to, .message = m};
+  const Item item{.from = from, .to = to_client ? to - kClientBase : to, .message = message,
+                  .kind = to_client ? Item::Kind::to_client : Item::Kind::to_replica};
   const auto trace = [&](EventType type, std::uint64_t extra) {
-    TraceEvent e = summarize(m);
+    TraceEvent e = sent_[message].summary;
     e.type = type;
     e.from = from;
     e.to = to;
@@ -113,7 +109,7 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m,
   if (net.mode == NetworkMode::async) {
     // Sends are not part of the run's hash: the deliveries that follow are.
     if (sink_) sink_->on_event(trace(EventType::send, 0));
-    schedule(std::move(item), 0);
+    schedule(item, 0);
     return;
   }
   const bool before_gst = now_us_ < net.gst_us;
@@ -121,7 +117,7 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m,
     ++stats_.dropped;
     record(trace(EventType::drop, net.retransmit));
     if (net.retransmit)  // the link tries again later (`to` keeps the client offset)
-      schedule(Item{.kind = Item::Kind::resend, .from = from, .to = to, .message = m}, net.retransmit_after_us);
+      schedule(Item{.from = from, .to = to, .message = message, .kind = Item::Kind::resend}, net.retransmit_after_us);
     return;
   }
   std::uint64_t delay = net.min_delay_us + tape_->pick(static_cast<std::uint32_t>(net.max_delay_us - net.min_delay_us + 1));
@@ -138,28 +134,51 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, const Message& m,
   if (sink_) sink_->on_event(trace(EventType::send, delay));
   if (before_gst && tape_->chance(net.duplicate_probability)) {
     ++stats_.duplicated;
-    schedule(Item(item), delay + net.min_delay_us + tape_->pick(static_cast<std::uint32_t>(net.max_delay_us + 1)));
+    schedule(item, delay + net.min_delay_us + tape_->pick(static_cast<std::uint32_t>(net.max_delay_us + 1)));
   }
-  schedule(std::move(item), delay);
+  schedule(item, delay);
 }
 
-void Simulator::send(std::uint32_t from, Destination to, const Message& m, bool honest) {
+std::uint32_t Simulator::keep(Message&& m) {
+  TraceEvent summary = summarize(m);
+  if (free_sent_.empty()) {
+    sent_.push_back({std::move(m), summary, 0});
+    return static_cast<std::uint32_t>(sent_.size() - 1);
+  }
+  const std::uint32_t index = free_sent_.back();
+  free_sent_.pop_back();
+  sent_[index] = {std::move(m), summary, 0};
+  return index;
+}
+
+void Simulator::release(std::uint32_t message) {
+  // Only the index goes back: the message is overwritten when the slot is
+  // reused, and destroyed with the rest at the next reset.
+  if (--sent_[message].holders == 0) free_sent_.push_back(message);
+}
+
+void Simulator::send(std::uint32_t from, Destination to, Message&& m, bool honest) {
   if (honest) {
     boundary_.record_honest(m);
     checkers_.on_honest_send(from, m);
   }
+  // Held by one extra while transmitting, so a send whose copies all
+  // vanish (dropped for good, or no valid recipient) still frees its slot.
+  const std::uint32_t message = keep(std::move(m));
+  ++sent_[message].holders;
   switch (to.kind) {
     case Destination::Kind::replica:
-      if (to.id < scenario_.config.n && to.id != from) transmit(from, to.id, m);
+      if (to.id < scenario_.config.n && to.id != from) transmit(from, to.id, message);
       break;
     case Destination::Kind::all_replicas:
       for (ReplicaId r = 0; r < scenario_.config.n; ++r)
-        if (r != from) transmit(from, r, m);
+        if (r != from) transmit(from, r, message);
       break;
     case Destination::Kind::client:
-      if (to.id < clients_.size()) transmit(from, kClientBase + to.id, m);
+      if (to.id < clients_.size()) transmit(from, kClientBase + to.id, message);
       break;
   }
+  release(message);
 }
 
 void Simulator::set_replica_timer(ReplicaId r, const pbft::TimerOp& op) {
@@ -169,23 +188,23 @@ void Simulator::set_replica_timer(ReplicaId r, const pbft::TimerOp& op) {
   }
   replica_timer_[r] = op.token;
   drop_async_timer(Item::Kind::replica_timer, r);
-  schedule(Item{.kind = Item::Kind::replica_timer, .to = r, .token = op.token}, op.delay_us);
+  schedule(Item{.token = op.token, .to = r, .kind = Item::Kind::replica_timer}, op.delay_us);
 }
 
-std::uint32_t Simulator::store(Item&& item) {
+std::uint32_t Simulator::store(const Item& item) {
   if (free_.empty()) {
-    slab_.push_back(std::move(item));
+    slab_.push_back(item);
     return static_cast<std::uint32_t>(slab_.size() - 1);
   }
   const std::uint32_t index = free_.back();
   free_.pop_back();
-  slab_[index] = std::move(item);
+  slab_[index] = item;
   return index;
 }
 
 Simulator::Item Simulator::take(std::uint32_t index) {
   free_.push_back(index);
-  return std::move(slab_[index]);
+  return slab_[index];
 }
 
 void Simulator::drop_async_timer(Item::Kind kind, std::uint32_t to) {
@@ -213,7 +232,7 @@ void Simulator::activate(ReplicaId r, Input input) {
 }
 
 void Simulator::apply_honest(ReplicaId r) {
-  for (const auto& s : effects_.sends) send(r, s.to, s.message, true);
+  for (auto& s : effects_.sends) send(r, s.to, std::move(s.message), true);
   for (const auto& t : effects_.timers) set_replica_timer(r, t);
   // A state transfer comes before the executions it enables.
   for (const auto& ev : effects_.events)
@@ -263,7 +282,7 @@ void Simulator::apply_faulty(ReplicaId r) {
       ++stats_.blocked_forgeries;
       continue;
     }
-    send(o.as, o.to, o.message, false);
+    send(o.as, o.to, std::move(o.message), false);
   }
   outgoing_.clear();
   for (const auto& t : strategy_timers_) set_replica_timer(r, t);
@@ -274,13 +293,16 @@ void Simulator::client_send(pbft::ClientId c, bool broadcast) {
   const auto& req = clients_[c].current();
   if (!req) return;
   const std::uint32_t from = kClientBase + c;
+  const std::uint32_t message = keep(Message{*req});
+  ++sent_[message].holders;
   if (broadcast) {
-    for (ReplicaId r = 0; r < scenario_.config.n; ++r) transmit(from, r, *req);
+    for (ReplicaId r = 0; r < scenario_.config.n; ++r) transmit(from, r, message);
   } else {
-    transmit(from, scenario_.config.primary(clients_[c].believed_view()), *req);
+    transmit(from, scenario_.config.primary(clients_[c].believed_view()), message);
   }
+  release(message);
   drop_async_timer(Item::Kind::client_timer, c);
-  schedule(Item{.kind = Item::Kind::client_timer, .to = c, .token = clients_[c].arm_timer()},
+  schedule(Item{.token = clients_[c].arm_timer(), .to = c, .kind = Item::Kind::client_timer},
            scenario_.workload.client_timeout_us);
 }
 
@@ -295,18 +317,21 @@ void Simulator::submit_next(pbft::ClientId c) {
   client_send(c, false);
 }
 
-void Simulator::deliver(Item& item) {
+void Simulator::deliver(const Item& item) {
+  // A message is read only before the replica's effects are applied: new
+  // sends may grow sent_ and move it.
   switch (item.kind) {
     case Item::Kind::to_replica: {
       ++stats_.delivered;
-      TraceEvent e = summarize(item.message);
+      const Message& message = sent_[item.message].message;
+      TraceEvent e = sent_[item.message].summary;
       e.type = EventType::deliver;
       e.from = item.from;
       e.to = item.to;
       record(e);
       if (item.from < kClientBase) {
-        activate(item.to, [&](auto& node, auto& sink) { node.on_message(item.from, item.message, sink); });
-      } else if (auto* req = std::get_if<pbft::Request>(&item.message)) {
+        activate(item.to, [&](auto& node, auto& sink) { node.on_message(item.from, message, sink); });
+      } else if (auto* req = std::get_if<pbft::Request>(&message)) {
         const pbft::ClientId c = item.from - kClientBase;
         activate(item.to, [&](auto& node, auto& sink) { node.on_client_request(c, *req, sink); });
       }
@@ -314,8 +339,10 @@ void Simulator::deliver(Item& item) {
     }
     case Item::Kind::to_client: {
       ++stats_.delivered;
-      auto* reply = std::get_if<pbft::Reply>(&item.message);
-      if (!reply || item.from >= scenario_.config.n) break;
+      const auto* found = std::get_if<pbft::Reply>(&sent_[item.message].message);
+      if (!found || item.from >= scenario_.config.n) break;
+      const pbft::Reply reply_copy = *found;  // submit_next below may send
+      const pbft::Reply* reply = &reply_copy;
       Client& client = clients_[item.to];
       const auto accepted = client.on_reply(item.from, *reply);
       if (!accepted) break;
@@ -331,7 +358,7 @@ void Simulator::deliver(Item& item) {
       } else {
         // Open loop: the next request is released on its own schedule.
         const std::uint64_t release = client.accepted() * scenario_.workload.open_loop_interval_us;
-        schedule(Item{.kind = Item::Kind::client_release, .to = item.to}, release > now_us_ ? release - now_us_ : 0);
+        schedule(Item{.to = item.to, .kind = Item::Kind::client_release}, release > now_us_ ? release - now_us_ : 0);
       }
       break;
     }
@@ -367,7 +394,7 @@ void Simulator::reset(Tape& tape, TraceSink* sink) {
   clients_ = fresh_clients_;
   clients_done_ = 0;
   checkers_ = fresh_checkers_;
-  boundary_ = fresh_boundary_;
+  boundary_.reset();
   coalition_.splits.clear();
   coalition_.next_seq = 1;
   known_requests_.clear();
@@ -379,6 +406,8 @@ void Simulator::reset(Tape& tape, TraceSink* sink) {
   free_.clear();
   async_messages_.clear();
   async_timers_.clear();
+  sent_.clear();
+  free_sent_.clear();
   stats_ = {};
   coverage_ = {};
 }
@@ -395,11 +424,9 @@ bool Simulator::step() {
   const bool timed = scenario_.network.mode == NetworkMode::timed;
   std::uint32_t index = 0;
   if (timed) {
-    if (heap_.empty() || heap_.front().time > scenario_.horizon_us) return false;
+    if (heap_.empty() || heap_.top().time > scenario_.horizon_us) return false;
     ++stats_.steps;
-    std::pop_heap(heap_.begin(), heap_.end(), [](const Key& a, const Key& b) { return later(a, b); });
-    index = heap_.back().index;
-    heap_.pop_back();
+    index = heap_.pop().index;
   } else {
     const auto messages = static_cast<std::uint32_t>(async_messages_.size());
     const auto timers = static_cast<std::uint32_t>(async_timers_.size());
@@ -414,10 +441,10 @@ bool Simulator::step() {
     index = from[i];
     from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
   }
-  // Moved out once (not default-built, then assigned): this is every delivery.
-  Item item = take(index);
+  const Item item = take(index);
   now_us_ = timed ? item.time : stats_.steps;  // async time counts steps
   deliver(item);
+  if (item.carries_message()) release(item.message);
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include "model/adversary.h"
 #include "model/checkers.h"
 #include "model/client.h"
+#include "model/event_queue.h"
 #include "model/scenario.h"
 #include "model/strategy.h"
 #include "model/tape.h"
@@ -51,25 +52,37 @@ class Simulator {
   RunResult run(Tape& tape, TraceSink* sink = nullptr);
 
  private:
-  // An in-flight message or a pending timer.
+  // An in-flight message or a pending timer: plain data, so the heap, the
+  // slab and the async queues move it cheaply. A message lives once in
+  // `sent_`, shared by every recipient, duplicate and retransmission.
   struct Item {
     enum class Kind : std::uint8_t { to_replica, to_client, replica_timer, client_timer, client_release, resend };
     std::uint64_t time = 0;
     std::uint64_t order = 0;
-    Kind kind = Kind::to_replica;
+    std::uint64_t token = 0;  // timers
     std::uint32_t from = kNobody;
     std::uint32_t to = 0;
-    std::uint64_t token = 0;
+    std::uint32_t message = 0;  // index into sent_ (to_replica, to_client, resend)
+    Kind kind = Kind::to_replica;
+    bool carries_message() const { return kind == Kind::to_replica || kind == Kind::to_client || kind == Kind::resend; }
+  };
+  // A message sent once, with its trace summary (made once for all its
+  // deliveries) and the number of items in flight that carry it.
+  struct Sent {
     pbft::Message message;
+    TraceEvent summary;
+    std::uint32_t holders = 0;
   };
 
   void reset(Tape& tape, TraceSink* sink);
   void start();
   bool step();  // false when nothing is left to do
-  void schedule(Item&& item, std::uint64_t delay_us);
-  void send(std::uint32_t from, pbft::Destination to, const pbft::Message& m, bool honest);
-  void transmit(std::uint32_t from, std::uint32_t to, const pbft::Message& m, bool resend = false);
-  void deliver(Item& item);
+  void schedule(Item item, std::uint64_t delay_us);
+  void send(std::uint32_t from, pbft::Destination to, pbft::Message&& m, bool honest);
+  void transmit(std::uint32_t from, std::uint32_t to, std::uint32_t message, bool resend = false);
+  std::uint32_t keep(pbft::Message&& m);       // into sent_, with no holders yet
+  void release(std::uint32_t message);         // one holder fewer; the last frees the slot
+  void deliver(const Item& item);
   // Hands one input to replica r, honest or faulty: `input(node, sink)`
   // calls the same-named method on a pbft::Replica or a Strategy.
   template <class Input>
@@ -97,7 +110,6 @@ class Simulator {
   std::vector<std::optional<pbft::Replica>> fresh_replicas_;
   std::vector<Client> fresh_clients_;
   Checkers fresh_checkers_;
-  Boundary fresh_boundary_;
   std::vector<std::unique_ptr<Strategy>> faulty_;
   std::vector<Client> clients_;
   std::uint32_t clients_done_ = 0;
@@ -110,21 +122,18 @@ class Simulator {
   pbft::Effects effects_;
   std::vector<std::uint64_t> replica_timer_;  // armed token per replica (0: none)
 
-  // Timed mode: a min-heap of small keys over a slab of items, so heap
-  // moves never touch messages. Async mode: items in arrival order, the
-  // tape picks one.
-  struct Key {
-    std::uint64_t time, order;
-    std::uint32_t index;
-  };
-  std::vector<Key> heap_;
+  // Timed mode: a queue of small keys over a slab of items. Async mode:
+  // items in arrival order, the tape picks one.
+  EventQueue heap_;
   std::vector<Item> slab_;
   std::vector<std::uint32_t> free_;
   // Async mode: slab indices, so removing from the middle moves 4 bytes an entry.
   std::vector<std::uint32_t> async_messages_;  // in arrival order
   std::vector<std::uint32_t> async_timers_;    // at most one per replica and per client
-  std::uint32_t store(Item&& item);            // into the slab
+  std::uint32_t store(const Item& item);       // into the slab
   Item take(std::uint32_t index);              // out of it
+  std::vector<Sent> sent_;
+  std::vector<std::uint32_t> free_sent_;
   RunStats stats_;
   ProtocolCoverage coverage_;
 };

@@ -11,7 +11,7 @@ void Replica::take_checkpoint(Effects& out) {
   const Seq n = last_executed_;
   auto snapshot = std::make_shared<const ServiceState>(service_.state());
   const Digest d = snapshot->digest();
-  own_checkpoints_.emplace_back(n, std::move(snapshot));
+  own_checkpoints_.push_back({n, d, std::move(snapshot)});
   const Checkpoint cp{n, d, id_};
   broadcast(cp, out);
   if (in_watermarks(n)) handle_checkpoint(id_, cp, out);
@@ -51,10 +51,15 @@ void Replica::handle_checkpoint(ReplicaId from, const Checkpoint& m, Effects& ou
   if (votes[voter] != kNoDigest) return reject(Rejection::duplicate_vote, out);
   votes[voter] = m.state_digest;
 
+  // Counted first: the proof is built only once, when the checkpoint turns stable.
+  std::uint32_t matching = 0;
+  for (ReplicaId r = 0; r < config_.n; ++r) matching += votes[r] == m.state_digest;
+  if (matching < config_.checkpoint_quorum()) return;
   std::vector<Checkpoint> proof;
+  proof.reserve(matching);
   for (ReplicaId r = 0; r < config_.n; ++r)
     if (votes[r] == m.state_digest) proof.push_back({m.seq, m.state_digest, r});
-  if (proof.size() >= config_.checkpoint_quorum()) make_stable(m.seq, m.state_digest, std::move(proof), out);
+  make_stable(m.seq, m.state_digest, std::move(proof), out);
 }
 
 void Replica::make_stable(Seq seq, Digest digest, std::vector<Checkpoint> proof, Effects& out) {
@@ -63,9 +68,9 @@ void Replica::make_stable(Seq seq, Digest digest, std::vector<Checkpoint> proof,
   stable_digest_ = digest;
   stable_proof_ = std::move(proof);
   stable_state_.reset();
-  for (auto& [n, snapshot] : own_checkpoints_)
-    if (n == seq && snapshot->digest() == digest) stable_state_ = snapshot;
-  std::erase_if(own_checkpoints_, [&](const auto& c) { return c.first <= seq; });
+  for (const auto& own : own_checkpoints_)
+    if (own.seq == seq && own.digest == digest) stable_state_ = own.snapshot;
+  std::erase_if(own_checkpoints_, [&](const auto& c) { return c.seq <= seq; });
   out.events.push_back({.kind = EventKind::checkpoint_stable, .view = view_, .seq = seq, .digest = digest});
   if (last_executed_ < seq) broadcast(FetchState{seq, id_}, out);
   answer_fetches(out);

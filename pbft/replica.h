@@ -142,8 +142,14 @@ class Replica {
   std::vector<Checkpoint> far_checkpoints_;
   // Per replica, the checkpoint it asked this one's state for (0: none).
   std::vector<Seq> fetch_wanted_;
-  // Snapshots of this replica's own checkpoints not yet stable.
-  std::vector<std::pair<Seq, std::shared_ptr<const ServiceState>>> own_checkpoints_;
+  // Snapshots of this replica's own checkpoints not yet stable, with their
+  // digests (computing one walks every client record).
+  struct OwnCheckpoint {
+    Seq seq = 0;
+    Digest digest = kNoDigest;
+    std::shared_ptr<const ServiceState> snapshot;
+  };
+  std::vector<OwnCheckpoint> own_checkpoints_;
 
   // Client requests this replica waits to execute (one per client), and the
   // timestamps the primary assigned in the current view.
