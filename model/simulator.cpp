@@ -30,6 +30,7 @@ Simulator::Simulator(const Scenario& s)
     : scenario_(s),
       fresh_replicas_(s.config.n),
       fresh_checkers_(s),
+      fresh_faulty_(s.config.n),
       faulty_(s.config.n),
       checkers_(s),
       boundary_(honest_mask(s), s.auth),
@@ -47,6 +48,10 @@ Simulator::Simulator(const Scenario& s)
     coalition_.in_group_a[r] = seen++ < (honest_count + 1) / 2;
   }
   honest_ = fresh_replicas_;
+  for (const auto& f : s.faults) {
+    fresh_faulty_[f.replica] = make_strategy(f.strategy, s.config, f.replica);
+    faulty_[f.replica] = make_strategy(f.strategy, s.config, f.replica);
+  }
   fresh_clients_.reserve(s.workload.clients);
   for (pbft::ClientId c = 0; c < s.workload.clients; ++c)
     fresh_clients_.emplace_back(c, s.config.n, s.config.f, s.workload.requests_per_client);
@@ -140,14 +145,18 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, std::uint32_t mes
 }
 
 std::uint32_t Simulator::keep(Message&& m) {
-  TraceEvent summary = summarize(m);
+  std::uint32_t index = 0;
   if (free_sent_.empty()) {
-    sent_.push_back({std::move(m), summary, 0});
-    return static_cast<std::uint32_t>(sent_.size() - 1);
+    index = static_cast<std::uint32_t>(sent_.size());
+    sent_.emplace_back();
+  } else {
+    index = free_sent_.back();
+    free_sent_.pop_back();
   }
-  const std::uint32_t index = free_sent_.back();
-  free_sent_.pop_back();
-  sent_[index] = {std::move(m), summary, 0};
+  Sent& slot = sent_[index];
+  slot.summary = summarize(m);
+  slot.message = std::move(m);
+  slot.holders = 0;
   return index;
 }
 
@@ -390,7 +399,7 @@ void Simulator::reset(Tape& tape, TraceSink* sink) {
   now_us_ = order_ = hash_ = 0;
   for (ReplicaId r = 0; r < scenario_.config.n; ++r)
     if (fresh_replicas_[r]) *honest_[r] = *fresh_replicas_[r];
-  for (const auto& f : scenario_.faults) faulty_[f.replica] = make_strategy(f.strategy, scenario_.config, f.replica);
+  for (const auto& f : scenario_.faults) faulty_[f.replica]->restart_from(*fresh_faulty_[f.replica]);
   clients_ = fresh_clients_;
   clients_done_ = 0;
   checkers_ = fresh_checkers_;

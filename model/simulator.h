@@ -110,6 +110,7 @@ class Simulator {
   std::vector<std::optional<pbft::Replica>> fresh_replicas_;
   std::vector<Client> fresh_clients_;
   Checkers fresh_checkers_;
+  std::vector<std::unique_ptr<Strategy>> fresh_faulty_;
   std::vector<std::unique_ptr<Strategy>> faulty_;
   std::vector<Client> clients_;
   std::uint32_t clients_done_ = 0;

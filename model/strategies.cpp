@@ -1,6 +1,8 @@
 // The Byzantine strategies. Each drives an honest Replica copy (its view,
 // log and timers stay plausible) and rewrites what that copy sends.
 #include <algorithm>
+#include <cassert>
+#include <typeinfo>
 
 #include "model/strategy.h"
 
@@ -11,6 +13,13 @@ using pbft::Message;
 using pbft::ReplicaId;
 
 namespace {
+
+// restart_from for a final strategy class: plain copy assignment.
+template <class Self>
+void restart(Self& self, const Strategy& initial) {
+  assert(typeid(initial) == typeid(Self));
+  self = static_cast<const Self&>(initial);
+}
 
 class Wrapped : public Strategy {
  public:
@@ -84,6 +93,7 @@ Vote with_digest(Vote v, pbft::Digest d) {
 
 class Silent final : public Strategy {
  public:
+  void restart_from(const Strategy& initial) override { restart(*this, initial); }
   void on_message(ReplicaId, const Message&, StrategyContext&) override {}
   void on_client_request(pbft::ClientId, const pbft::Request&, StrategyContext&) override {}
   void on_timer(std::uint64_t, StrategyContext&) override {}
@@ -93,6 +103,7 @@ class Silent final : public Strategy {
 // Backup: votes for both the real digest and another one.
 class Equivocate final : public Wrapped {
  public:
+  void restart_from(const Strategy& initial) override { restart(*this, initial); }
   using Wrapped::Wrapped;
 
  protected:
@@ -115,6 +126,7 @@ class Equivocate final : public Wrapped {
 // Votes with the real digest to half of the replicas and another to the rest.
 class ConflictingVotes final : public Wrapped {
  public:
+  void restart_from(const Strategy& initial) override { restart(*this, initial); }
   using Wrapped::Wrapped;
 
  protected:
@@ -132,6 +144,7 @@ class ConflictingVotes final : public Wrapped {
 // Normal-case messages stamped with an older (stale) or newer (future) view.
 class WrongView final : public Wrapped {
  public:
+  void restart_from(const Strategy& initial) override { restart(*this, initial); }
   WrongView(const pbft::Config& c, ReplicaId id, bool future) : Wrapped(c, id), future_(future) {}
 
  protected:
@@ -156,6 +169,7 @@ class WrongView final : public Wrapped {
 // as new primary, NEW-VIEWs whose O does not follow from V.
 class ViewChangeTamper final : public Wrapped {
  public:
+  void restart_from(const Strategy& initial) override { restart(*this, initial); }
   using Wrapped::Wrapped;
 
  protected:
@@ -209,6 +223,7 @@ class ViewChangeTamper final : public Wrapped {
 // f+1 colluders; with auth off, one forger suffices.
 class Split final : public Wrapped {
  public:
+  void restart_from(const Strategy& initial) override { restart(*this, initial); }
   using Wrapped::Wrapped;
 
  protected:
@@ -280,6 +295,7 @@ class Split final : public Wrapped {
 // Two honest copies under one identity, each seeing part of the traffic.
 class Twins final : public Strategy {
  public:
+  void restart_from(const Strategy& initial) override { restart(*this, initial); }
   Twins(const pbft::Config& c, ReplicaId id) : copies_{pbft::Replica(c, id), pbft::Replica(c, id)}, id_(id) {}
   void on_message(ReplicaId from, const Message& m, StrategyContext& ctx) override {
     each(ctx, [&](pbft::Replica& r, pbft::Effects& fx) { r.on_message(from, m, fx); });
@@ -320,6 +336,7 @@ class Twins final : public Strategy {
 // Honest, plus tape-driven arbitrary messages.
 class RandomMessages final : public Wrapped {
  public:
+  void restart_from(const Strategy& initial) override { restart(*this, initial); }
   using Wrapped::Wrapped;
 
  protected:
@@ -355,6 +372,7 @@ class RandomMessages final : public Wrapped {
 // the true or a fake digest, and never a commit.
 class SeedFaulty final : public Wrapped {
  public:
+  void restart_from(const Strategy& initial) override { restart(*this, initial); }
   using Wrapped::Wrapped;
 
  protected:

@@ -50,6 +50,15 @@ class Strategy {
   virtual void on_message(pbft::ReplicaId from, const pbft::Message& m, StrategyContext& ctx) = 0;
   virtual void on_client_request(pbft::ClientId c, const pbft::Request& r, StrategyContext& ctx) = 0;
   virtual void on_timer(std::uint64_t token, StrategyContext& ctx) = 0;
+  // Becomes a copy of `initial`, a strategy of the same kind in its starting
+  // state, keeping this one's memory: a search restarts strategies for every
+  // schedule, and building them afresh was a few percent of it.
+  virtual void restart_from(const Strategy& initial) = 0;
+
+ protected:
+  Strategy() = default;
+  Strategy(const Strategy&) = default;
+  Strategy& operator=(const Strategy&) = default;
 };
 
 std::unique_ptr<Strategy> make_strategy(StrategyKind kind, const pbft::Config& config,

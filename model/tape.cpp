@@ -45,11 +45,7 @@ std::uint32_t Tape::next(std::uint32_t k) {
         v |= std::uint64_t{bytes_[pos_++]} << shift;
       return static_cast<std::uint32_t>(v % k);
     }
-    case Source::prng: {
-      state_ += 0x9e3779b97f4a7c15ULL;
-      const std::uint64_t z = pbft::mix64(state_);
-      return static_cast<std::uint32_t>(((z & 0xffffffffULL) * k) >> 32);
-    }
+    case Source::prng: return next_prng(k);
   }
   return 0;
 }

@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "pbft/hash.h"
+
 namespace model {
 
 class Tape {
@@ -22,7 +24,8 @@ class Tape {
 
   std::uint32_t pick(std::uint32_t k) {
     if (k <= 1) return 0;  // no choice: nothing consumed, nothing recorded
-    const std::uint32_t v = next(k);
+    // Seeded searches pick several times per delivery: their source is inline.
+    const std::uint32_t v = source_ == Source::prng ? next_prng(k) : next(k);
     if (recording_) recorded_.push_back(v);
     ++picks_;
     return v;
@@ -44,6 +47,11 @@ class Tape {
  private:
   enum class Source : std::uint8_t { values, bytes, prng };
   std::uint32_t next(std::uint32_t k);
+  std::uint32_t next_prng(std::uint32_t k) {
+    state_ += 0x9e3779b97f4a7c15ULL;
+    const std::uint64_t z = pbft::mix64(state_);
+    return static_cast<std::uint32_t>(((z & 0xffffffffULL) * k) >> 32);
+  }
 
   Source source_ = Source::values;
   std::vector<std::uint32_t> values_;

@@ -83,10 +83,14 @@ void Replica::handle_view_change(ReplicaId from, const ViewChangePtr& m, Effects
 
 void Replica::try_send_new_view(Effects& out) {
   if (!in_view_change_ || config_.primary(view_) != id_) return;
+  // Counted before copying: most VIEW-CHANGEs arrive before a quorum has.
+  std::uint32_t asking = 0;
+  for (ReplicaId r = 0; r < config_.n; ++r) asking += view_changes_[r] && view_changes_[r]->new_view == view_;
+  if (asking < config_.quorum()) return;
   std::vector<ViewChange> V;
+  V.reserve(config_.quorum());
   for (ReplicaId r = 0; r < config_.n && V.size() < config_.quorum(); ++r)
     if (view_changes_[r] && view_changes_[r]->new_view == view_) V.push_back(*view_changes_[r]);
-  if (V.size() < config_.quorum()) return;
   NewViewPlan plan = plan_new_view(config_, view_, V);
   auto nv = std::make_shared<const NewView>(
       NewView{.view = view_, .view_changes = std::move(V), .pre_prepares = std::move(plan.pre_prepares),
