@@ -34,6 +34,8 @@ bool Tape::exhausted() const {
   return true;
 }
 
+void Tape::keep_recorded(std::uint32_t v) { recorded_.push_back(v); }
+
 std::uint32_t Tape::next(std::uint32_t k) {
   switch (source_) {
     case Source::values:

@@ -26,7 +26,7 @@ class Tape {
     if (k <= 1) return 0;  // no choice: nothing consumed, nothing recorded
     // Seeded searches pick several times per delivery: their source is inline.
     const std::uint32_t v = source_ == Source::prng ? next_prng(k) : next(k);
-    if (recording_) recorded_.push_back(v);
+    if (recording_) [[unlikely]] keep_recorded(v);
     ++picks_;
     return v;
   }
@@ -47,6 +47,7 @@ class Tape {
  private:
   enum class Source : std::uint8_t { values, bytes, prng };
   std::uint32_t next(std::uint32_t k);
+  void keep_recorded(std::uint32_t v);  // out of line: keeps pick() small
   std::uint32_t next_prng(std::uint32_t k) {
     state_ += 0x9e3779b97f4a7c15ULL;
     const std::uint64_t z = pbft::mix64(state_);
