@@ -6,7 +6,9 @@
 namespace pbft {
 
 Digest digest_of(const Request& r) {
-  Digest d = combine(combine(combine(0x7265717565737421ULL, r.client), r.timestamp), r.operation);
+  // One bijective mix per field: every delivery of a request or a
+  // certificate recomputes this.
+  Digest d = mix64(mix64(mix64(0x7265717565737421ULL ^ r.client) ^ r.timestamp) ^ r.operation);
   if (d == kNoDigest || d == kNullDigest) d ^= 0x5a5a5a5a5a5a5a5aULL;
   return d;
 }
