@@ -68,6 +68,7 @@ Simulator::Simulator(const Scenario& s)
 Simulator::~Simulator() = default;
 
 void Simulator::record(TraceEvent e) {
+  if (!tracing()) return;
   e.time_us = now_us_;
   hash_ = hash_event(hash_, e);
   if (sink_) sink_->on_event(e);
@@ -154,7 +155,7 @@ std::uint32_t Simulator::keep(Message&& m) {
     free_sent_.pop_back();
   }
   Sent& slot = sent_[index];
-  slot.summary = summarize(m);
+  if (tracing()) slot.summary = summarize(m);
   slot.message = std::move(m);
   slot.holders = 0;
   return index;
@@ -333,11 +334,13 @@ void Simulator::deliver(const Item& item) {
     case Item::Kind::to_replica: {
       ++stats_.delivered;
       const Message& message = sent_[item.message].message;
-      TraceEvent e = sent_[item.message].summary;
-      e.type = EventType::deliver;
-      e.from = item.from;
-      e.to = item.to;
-      record(e);
+      if (tracing()) {
+        TraceEvent e = sent_[item.message].summary;
+        e.type = EventType::deliver;
+        e.from = item.from;
+        e.to = item.to;
+        record(e);
+      }
       if (item.from < kClientBase) {
         activate(item.to, [&](auto& node, auto& sink) { node.on_message(item.from, message, sink); });
       } else if (auto* req = std::get_if<pbft::Request>(&message)) {
@@ -479,7 +482,7 @@ RunResult Simulator::run(Tape& tape, TraceSink* sink) {
   result.all_executed = checkers_.all_executed();
   result.stats = std::move(stats_);
   result.coverage = coverage_;
-  result.event_hash = hash_;
+  result.event_hash = hashing_ ? hash_ : 0;
   return result;
 }
 

@@ -52,7 +52,9 @@ class TrialRunner {
 
  private:
   struct Cached {
-    explicit Cached(Scenario s) : scenario(std::move(s)), simulator(scenario) {}
+    explicit Cached(Scenario s) : scenario(std::move(s)), simulator(scenario) {
+      simulator.set_hashing(false);  // a sweep reads outcomes, never traces
+    }
     Scenario scenario;  // outlives the simulator that refers to it
     Simulator simulator;
   };

@@ -72,6 +72,7 @@ class Worlds {
     if (it == worlds_.end()) {
       auto scenario = std::make_unique<Scenario>(s);
       auto sim = std::make_unique<Simulator>(*scenario);
+      sim->set_hashing(false);  // verdicts only: a violation is re-run, hashed, to write its trace
       it = worlds_.emplace(key, std::pair{std::move(scenario), std::move(sim)}).first;
     }
     return *it->second.second;

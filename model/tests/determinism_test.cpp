@@ -70,6 +70,37 @@ TEST_P(Determinism, ReusedSimulatorMatchesAFreshOne) {
   }
 }
 
+struct Counter : TraceSink {
+  std::uint64_t events = 0;
+  void on_event(const TraceEvent&) override { ++events; }
+};
+
+TEST_P(Determinism, SkippingTheHashChangesNothingElse) {
+  // `check` searches without hashing; its verdicts must be the hashed runs'.
+  const Scenario s = scenario();
+  Simulator quiet(s), hashed(s);
+  quiet.set_hashing(false);
+  for (std::uint64_t seed : {8u, 9u, 10u, 11u}) {
+    Tape a = Tape::from_seed(seed), b = Tape::from_seed(seed);
+    const RunResult q = quiet.run(a), h = hashed.run(b);
+    EXPECT_EQ(q.event_hash, 0u);
+    EXPECT_NE(h.event_hash, 0u);
+    EXPECT_EQ(q.stats.delivered, h.stats.delivered) << "seed " << seed;
+    EXPECT_EQ(q.stats.sent, h.stats.sent) << "seed " << seed;
+    EXPECT_EQ(q.stats.latencies_us, h.stats.latencies_us) << "seed " << seed;
+    EXPECT_EQ(q.violation.has_value(), h.violation.has_value()) << "seed " << seed;
+    EXPECT_EQ(q.all_executed, h.all_executed) << "seed " << seed;
+    EXPECT_EQ(a.picks(), b.picks()) << "seed " << seed;
+    // A sink still sees every event, hashed or not.
+    Counter quiet_events, hashed_events;
+    Tape c = Tape::from_seed(seed), d = Tape::from_seed(seed);
+    quiet.run(c, &quiet_events);
+    hashed.run(d, &hashed_events);
+    EXPECT_GT(quiet_events.events, h.stats.delivered);
+    EXPECT_EQ(quiet_events.events, hashed_events.events) << "seed " << seed;
+  }
+}
+
 TEST_P(Determinism, RecordedTapeReplaysTheSeededRun) {
   const Scenario s = scenario();
   for (std::uint64_t seed : {4u, 5u}) {
