@@ -25,6 +25,9 @@ namespace {
 
 using namespace model;
 
+// --time-limit without --schedules: search until the time is up.
+constexpr std::uint64_t kUnlimited = ~std::uint64_t{0};
+
 struct CheckOptions {
   std::uint32_t n = 4, malicious = 1, requests = 4, clients = 1;
   std::string strategy = "mix", network = "async", mutation = "none", auth = "on";
@@ -116,11 +119,16 @@ void search(const CheckOptions& o, Search& st, std::chrono::steady_clock::time_p
 
 void show_progress(const CheckOptions& o, const Search& st, double secs) {
   const double done = static_cast<double>(st.done.load());
+  const double rate = secs > 0 ? done / secs : 0.0;
+  if (o.schedules == kUnlimited) {
+    std::fprintf(stderr, "\r%.0f schedules, %.0f/s, about %.0f s left   ", done, rate,
+                 std::max(0.0, o.time_limit_s - secs));
+    return;
+  }
   const double total = static_cast<double>(o.schedules);
   double eta = done > 0 ? secs * (total - done) / done : 0;
   if (o.time_limit_s > 0) eta = std::min(eta, std::max(0.0, o.time_limit_s - secs));
-  std::fprintf(stderr, "\r%.0f/%.0f schedules, %.0f/s, about %.0f s left   ", done, total,
-               secs > 0 ? done / secs : 0.0, eta);
+  std::fprintf(stderr, "\r%.0f/%.0f schedules, %.0f/s, about %.0f s left   ", done, total, rate, eta);
 }
 
 nlohmann::json summary_json(const CheckOptions& o, std::uint64_t done, double secs, std::uint64_t delivered,
@@ -129,7 +137,8 @@ nlohmann::json summary_json(const CheckOptions& o, std::uint64_t done, double se
                    {"mutation", o.mutation}, {"auth", o.auth}, {"seed", o.seed}, {"threads", o.threads},
                    {"requests", o.requests}, {"clients", o.clients}, {"schedules", done}, {"seconds", secs},
                    {"schedules_per_second", static_cast<double>(done) / secs}, {"deliveries", delivered},
-                   {"violation", nullptr}};
+                   {"violation", nullptr},
+                   {"stopped_by", found ? "violation" : done < o.schedules ? "time_limit" : "schedules"}};
   if (found && found->result.violation) {
     j["violation"] = {{"kind", std::string(violation_name(found->result.violation->kind))},
                       {"description", found->result.violation->description},
@@ -164,7 +173,8 @@ int check(const CheckOptions& o) {
   std::vector<std::thread> workers;
   for (unsigned t = 0; t < o.threads; ++t) workers.emplace_back([&] { search(o, st, deadline); });
   const bool tty = isatty(fileno(stderr));
-  while (tty && st.done.load() < o.schedules && st.next.load() < o.schedules + o.threads &&
+  const auto all_claimed = [&] { return o.schedules != kUnlimited && st.next.load() >= o.schedules + o.threads; };
+  while (tty && st.done.load() < o.schedules && !all_claimed() &&
          st.first_violation.load() == ~std::uint64_t{0}) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -179,11 +189,12 @@ int check(const CheckOptions& o) {
   const double ns_per_delivery = secs * 1e9 * o.threads / static_cast<double>(std::max<std::uint64_t>(delivered, 1));
 
   if (st.first_violation.load() == ~std::uint64_t{0}) {
+    const std::string stopped = done < o.schedules ? fmt::format(", stopped by the time limit ({} s)", o.time_limit_s) : "";
     std::printf("no violation in %llu schedules (n=%u, malicious=%u, strategy=%s, network=%s, mutation=%s, "
-                "%u request(s) x %u client(s), %u thread(s)): %.0f schedules/s, %.0f ns per delivered message "
+                "%u request(s) x %u client(s), %u thread(s))%s: %.0f schedules/s, %.0f ns per delivered message "
                 "per thread\n",
                 static_cast<unsigned long long>(done), o.n, o.malicious, o.strategy.c_str(), o.network.c_str(),
-                o.mutation.c_str(), o.requests, o.clients, o.threads, per_second, ns_per_delivery);
+                o.mutation.c_str(), o.requests, o.clients, o.threads, stopped.c_str(), per_second, ns_per_delivery);
     return write_summary(summary_json(o, done, secs, delivered, nullptr));
   }
   // Re-run the first violating schedule, recording its tape, then minimize.
@@ -218,7 +229,8 @@ void add_check_command(CLI::App& app, int& status) {
   cmd->add_option("--network", o->network, "timed or async")->check(CLI::IsMember({"timed", "async"}))->capture_default_str();
   cmd->add_option("--mutation", o->mutation, "bug-catalog entry switched on")->capture_default_str();
   cmd->add_option("--auth", o->auth, "on or off")->check(CLI::IsMember({"on", "off"}))->capture_default_str();
-  cmd->add_option("--schedules", o->schedules, "schedules to try")->capture_default_str();
+  auto* schedules = cmd->add_option("--schedules", o->schedules, "schedules to try (unlimited under --time-limit unless given)")
+                       ->capture_default_str();
   cmd->add_option("--requests", o->requests, "requests per client")->check(CLI::Range(1u, 100000u))->capture_default_str();
   cmd->add_option("--clients", o->clients, "clients")->check(CLI::Range(1u, 16u))->capture_default_str();
   cmd->add_option("--seed", o->seed, "first seed")->capture_default_str();
@@ -227,7 +239,10 @@ void add_check_command(CLI::App& app, int& status) {
   cmd->add_option("--threads", o->threads, "worker threads (results do not depend on it)")->capture_default_str();
   cmd->add_option("--json", o->json, "write a JSON summary of the search here");
   cmd->add_option("--out", o->out, "where the minimized counterexample goes")->capture_default_str();
-  cmd->callback([o, &status] { status = check(*o); });
+  cmd->callback([o, schedules, &status] {
+    if (o->time_limit_s > 0 && schedules->count() == 0) o->schedules = kUnlimited;
+    status = check(*o);
+  });
 }
 
 }  // namespace tools
