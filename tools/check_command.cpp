@@ -18,6 +18,7 @@
 #include "model/trace.h"
 #include "tools/command.h"
 #include "tools/output_file.h"
+#include "tools/validators.h"
 
 namespace tools {
 
@@ -230,12 +231,13 @@ void add_check_command(CLI::App& app, int& status) {
   cmd->add_option("--mutation", o->mutation, "bug-catalog entry switched on")->capture_default_str();
   cmd->add_option("--auth", o->auth, "on or off")->check(CLI::IsMember({"on", "off"}))->capture_default_str();
   auto* schedules = cmd->add_option("--schedules", o->schedules, "schedules to try (unlimited under --time-limit unless given)")
+                       ->check(whole_number())
                        ->capture_default_str();
   cmd->add_option("--requests", o->requests, "requests per client")->check(CLI::Range(1u, 100000u))->capture_default_str();
   cmd->add_option("--clients", o->clients, "clients")->check(CLI::Range(1u, 16u))->capture_default_str();
-  cmd->add_option("--seed", o->seed, "first seed")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "first seed")->check(whole_number())->capture_default_str();
   cmd->add_option("--time-limit", o->time_limit_s, "stop searching after this many seconds (0: none)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds());
   cmd->add_option("--threads", o->threads, "worker threads (results do not depend on it)")->capture_default_str();
   cmd->add_option("--json", o->json, "write a JSON summary of the search here");
   cmd->add_option("--out", o->out, "where the minimized counterexample goes")->capture_default_str();

@@ -12,6 +12,7 @@
 #include "tools/explain.h"
 #include "tools/output_file.h"
 #include "tools/timeline.h"
+#include "tools/validators.h"
 
 namespace tools {
 
@@ -63,12 +64,6 @@ int explain_file(const ExplainOptions& o) {
   return t.verdict ? kViolation : kOk;
 }
 
-// CLI11 would wrap -1 around to a huge unsigned number.
-std::string whole_number(std::string& s) {
-  if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return {};
-  return "must be a whole number, not " + s;
-}
-
 }  // namespace
 
 void add_explain_command(CLI::App& app, int& status) {
@@ -86,9 +81,9 @@ void add_explain_command(CLI::App& app, int& status) {
   auto* seq_option = cmd->add_option("--seq", *seq,
                                      "only what concerns this sequence number (its PRE-PREPAREs, PREPAREs, "
                                      "COMMITs, commits and executions), and view changes");
-  seq_option->check(CLI::Validator(whole_number, ""));
+  seq_option->check(whole_number());
   cmd->add_option("--from-view", o->timeline.from_view, "leave out the views before this one")
-      ->check(CLI::Validator(whole_number, ""));
+      ->check(whole_number());
   cmd->callback([o, seq, seq_option, &status] {
     if (seq_option->count() > 0) o->timeline.seq = *seq;
     status = explain_file(*o);

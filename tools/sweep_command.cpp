@@ -15,6 +15,7 @@
 #include "model/sweep.h"
 #include "tools/command.h"
 #include "tools/output_file.h"
+#include "tools/validators.h"
 
 namespace tools {
 
@@ -224,7 +225,7 @@ void add_sweep_command(CLI::App& app, int& status) {
   cmd->add_option("--malicious", o->malicious, "malicious replicas: A..B or a number [default: 0..n-1]");
   cmd->add_option("--trials", o->trials, "trials per point")->capture_default_str();
   cmd->add_option("--strategy", o->strategy, "pbft profile: Byzantine strategy, or mix")->capture_default_str();
-  cmd->add_option("--seed", o->seed, "seed of every trial's tape")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "seed of every trial's tape")->check(whole_number())->capture_default_str();
   cmd->add_option("--threads", o->threads, "worker threads (results do not depend on it)")->capture_default_str();
   cmd->add_option("--csv", o->csv, "write the points as CSV");
   cmd->add_option("--json", o->json, "write the configuration and points as JSON");
