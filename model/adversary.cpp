@@ -9,8 +9,11 @@ namespace model {
 
 namespace {
 // Signed contents, hashed one word at a time (a bijective mix per word: half
-// the work of pbft::combine, and these hashes never reach a trace).
+// the work of pbft::combine, and these hashes never reach a trace). The type
+// tag is mixed first, so a first field cannot cancel it by XOR: a VIEW-CHANGE
+// must not hash like a CHECKPOINT with chosen fields.
 struct Words {
+  explicit Words(std::uint64_t tag) : h(pbft::mix64(tag)) {}
   std::uint64_t h;
   Words& operator<<(std::uint64_t w) {
     h = pbft::mix64(h ^ w);

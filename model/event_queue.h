@@ -21,7 +21,7 @@ class EventQueue {
   void clear() { heap_.clear(); }
   void reserve(std::size_t n) { heap_.reserve(n); }
 
-  void push(const Entry& e) {
+  void push(Entry e) {  // by value: an argument read after push_back must not live in heap_
     std::size_t i = heap_.size();
     heap_.push_back(e);
     while (i > 0) {

@@ -351,10 +351,8 @@ void Simulator::deliver(const Item& item) {
     }
     case Item::Kind::to_client: {
       ++stats_.delivered;
-      const auto* found = std::get_if<pbft::Reply>(&sent_[item.message].message);
-      if (!found || item.from >= scenario_.config.n) break;
-      const pbft::Reply reply_copy = *found;  // submit_next below may send
-      const pbft::Reply* reply = &reply_copy;
+      const auto* reply = std::get_if<pbft::Reply>(&sent_[item.message].message);
+      if (!reply || item.from >= scenario_.config.n) break;
       Client& client = clients_[item.to];
       const auto accepted = client.on_reply(item.from, *reply);
       if (!accepted) break;
@@ -363,6 +361,7 @@ void Simulator::deliver(const Item& item) {
       record({.type = EventType::accept, .from = kClientBase + item.to, .digest = *accepted,
               .extra = reply->timestamp});
       checkers_.on_client_accept(item.to, reply->timestamp, *accepted);
+      // `reply` points into sent_, which the sends below may move: not read after this.
       if (client.done()) {
         ++clients_done_;
       } else if (scenario_.workload.closed_loop) {

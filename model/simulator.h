@@ -56,8 +56,8 @@ class Simulator {
   void set_hashing(bool on) { hashing_ = on; }
 
  private:
-  // An in-flight message or a pending timer: plain data, so the heap, the
-  // slab and the async queues move it cheaply. A message lives once in
+  // An in-flight message or a pending timer: plain data, so the slab
+  // copies it cheaply. A message lives once in
   // `sent_`, shared by every recipient, duplicate and retransmission.
   struct Item {
     enum class Kind : std::uint8_t { to_replica, to_client, replica_timer, client_timer, client_release, resend };

@@ -28,11 +28,14 @@ using namespace model;
 
 // --time-limit without --schedules: search until the time is up.
 constexpr std::uint64_t kUnlimited = ~std::uint64_t{0};
+// Longer limits are this one (31 years): the deadline's nanoseconds must fit.
+constexpr double kLongestLimitS = 1e9;
 
 struct CheckOptions {
   std::uint32_t n = 4, malicious = 1, requests = 4, clients = 1;
   std::string strategy = "mix", network = "async", mutation = "none", auth = "on";
   std::uint64_t schedules = 10'000, seed = 1;
+  bool until_time_limit = false;  // --time-limit without --schedules
   double time_limit_s = 0;  // 0: no limit
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::string out = "counterexample.jsonl";
@@ -121,7 +124,7 @@ void search(const CheckOptions& o, Search& st, std::chrono::steady_clock::time_p
 void show_progress(const CheckOptions& o, const Search& st, double secs) {
   const double done = static_cast<double>(st.done.load());
   const double rate = secs > 0 ? done / secs : 0.0;
-  if (o.schedules == kUnlimited) {
+  if (o.until_time_limit) {
     std::fprintf(stderr, "\r%.0f schedules, %.0f/s, about %.0f s left   ", done, rate,
                  std::max(0.0, o.time_limit_s - secs));
     return;
@@ -169,12 +172,16 @@ int check(const CheckOptions& o) {
   };
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                    std::chrono::duration<double>(o.time_limit_s));
+                                    std::chrono::duration<double>(std::min(o.time_limit_s, kLongestLimitS)));
   Search st;
   std::vector<std::thread> workers;
   for (unsigned t = 0; t < o.threads; ++t) workers.emplace_back([&] { search(o, st, deadline); });
   const bool tty = isatty(fileno(stderr));
-  const auto all_claimed = [&] { return o.schedules != kUnlimited && st.next.load() >= o.schedules + o.threads; };
+  // Every schedule handed out, and each thread's one claim past the end too (no overflow near 2^64).
+  const auto all_claimed = [&] {
+    const std::uint64_t next = st.next.load();
+    return next >= o.schedules && next - o.schedules >= o.threads;
+  };
   while (tty && st.done.load() < o.schedules && !all_claimed() &&
          st.first_violation.load() == ~std::uint64_t{0}) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -242,7 +249,10 @@ void add_check_command(CLI::App& app, int& status) {
   cmd->add_option("--json", o->json, "write a JSON summary of the search here");
   cmd->add_option("--out", o->out, "where the minimized counterexample goes")->capture_default_str();
   cmd->callback([o, schedules, &status] {
-    if (o->time_limit_s > 0 && schedules->count() == 0) o->schedules = kUnlimited;
+    if (o->time_limit_s > 0 && schedules->count() == 0) {
+      o->until_time_limit = true;
+      o->schedules = kUnlimited;
+    }
     status = check(*o);
   });
 }
