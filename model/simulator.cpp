@@ -157,7 +157,7 @@ std::uint32_t Simulator::keep(Message&& m) {
   Sent& slot = sent_[index];
   if (tracing()) slot.summary = summarize(m);
   slot.message = std::move(m);
-  slot.holders = 0;
+  slot.holders = 1;  // the sender's, until it releases the message
   return index;
 }
 
@@ -172,10 +172,9 @@ void Simulator::send(std::uint32_t from, Destination to, Message&& m, bool hones
     boundary_.record_honest(m);
     checkers_.on_honest_send(from, m);
   }
-  // Held by one extra while transmitting, so a send whose copies all
-  // vanish (dropped for good, or no valid recipient) still frees its slot.
+  // The sender holds the message while transmitting, so a send whose copies
+  // all vanish (dropped for good, or no valid recipient) still frees its slot.
   const std::uint32_t message = keep(std::move(m));
-  ++sent_[message].holders;
   switch (to.kind) {
     case Destination::Kind::replica:
       if (to.id < scenario_.config.n && to.id != from) transmit(from, to.id, message);
@@ -304,7 +303,6 @@ void Simulator::client_send(pbft::ClientId c, bool broadcast) {
   if (!req) return;
   const std::uint32_t from = kClientBase + c;
   const std::uint32_t message = keep(Message{*req});
-  ++sent_[message].holders;
   if (broadcast) {
     for (ReplicaId r = 0; r < scenario_.config.n; ++r) transmit(from, r, message);
   } else {

@@ -56,9 +56,9 @@ class Simulator {
   void set_hashing(bool on) { hashing_ = on; }
 
  private:
-  // An in-flight message or a pending timer: plain data, so the slab
-  // copies it cheaply. A message lives once in
-  // `sent_`, shared by every recipient, duplicate and retransmission.
+  // An in-flight message or a pending timer: plain data, so the slab copies
+  // it cheaply. A message lives once in `sent_`, shared by every recipient,
+  // duplicate and retransmission.
   struct Item {
     enum class Kind : std::uint8_t { to_replica, to_client, replica_timer, client_timer, client_release, resend };
     std::uint64_t time = 0;
@@ -84,7 +84,7 @@ class Simulator {
   void schedule(Item item, std::uint64_t delay_us);
   void send(std::uint32_t from, pbft::Destination to, pbft::Message&& m, bool honest);
   void transmit(std::uint32_t from, std::uint32_t to, std::uint32_t message, bool resend = false);
-  std::uint32_t keep(pbft::Message&& m);       // into sent_, with no holders yet
+  std::uint32_t keep(pbft::Message&& m);       // into sent_, held once by the caller
   void release(std::uint32_t message);         // one holder fewer; the last frees the slot
   void deliver(const Item& item);
   // Hands one input to replica r, honest or faulty: `input(node, sink)`
