@@ -38,8 +38,11 @@ Checkers::Checkers(const Scenario& s)
   const std::size_t ring = 2 * s.config.watermark_window;
   for (auto& r : replicas_) {
     r.applied.assign(s.config.max_clients, 0);
+    r.pre_prepares.resize(ring);
     r.prepares.resize(ring);
     r.commits.resize(ring);
+    r.checkpoints.resize(ring / s.config.checkpoint_interval + 1);
+    r.replies.assign(s.config.max_clients, {0, 0});
   }
 }
 
@@ -122,17 +125,59 @@ void Checkers::on_state_installed(ReplicaId r, Seq n, const pbft::ServiceState& 
     rec.applied[c] = std::max(rec.applied[c], state.clients[c].timestamp);
 }
 
+void Checkers::sane_vote(ReplicaId r, std::vector<Vote>& ring, std::size_t key, View v, Seq n,
+                         Digest d, const char* what) {
+  Vote& slot = ring[key % ring.size()];
+  if (slot.view == v && slot.seq == n && slot.digest != d && slot.digest != pbft::kNoDigest)
+    fail(ViolationKind::local_sanity, r, v, n,
+         fmt::format("local sanity: honest replica {} sent two {}s for view {} seq {}: {} and {}", r,
+                     what, v, n, hex(slot.digest), hex(d)));
+  slot = {v, n, d};
+}
+
 void Checkers::on_honest_send(ReplicaId r, const pbft::Message& m) {
-  const auto check = [&](std::vector<Vote>& ring, View v, Seq n, Digest d, const char* what) {
-    Vote& slot = ring[n % ring.size()];
-    if (slot.view == v && slot.seq == n && slot.digest != d && slot.digest != pbft::kNoDigest)
-      fail(ViolationKind::local_sanity, r, v, n,
-           fmt::format("local sanity: honest replica {} sent two {}s for view {} seq {}: {} and {}",
-                       r, what, v, n, hex(slot.digest), hex(d)));
-    slot = {v, n, d};
-  };
-  if (auto* p = std::get_if<pbft::Prepare>(&m)) check(replicas_[r].prepares, p->view, p->seq, p->digest, "PREPARE");
-  else if (auto* c = std::get_if<pbft::Commit>(&m)) check(replicas_[r].commits, c->view, c->seq, c->digest, "COMMIT");
+  ReplicaRecord& rec = replicas_[r];
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, pbft::PrePrepare>) {
+          sane_vote(r, rec.pre_prepares, x.seq, x.view, x.seq, x.digest, "PRE-PREPARE");
+        } else if constexpr (std::is_same_v<T, pbft::Prepare>) {
+          sane_vote(r, rec.prepares, x.seq, x.view, x.seq, x.digest, "PREPARE");
+        } else if constexpr (std::is_same_v<T, pbft::Commit>) {
+          sane_vote(r, rec.commits, x.seq, x.view, x.seq, x.digest, "COMMIT");
+        } else if constexpr (std::is_same_v<T, pbft::Checkpoint>) {
+          sane_vote(r, rec.checkpoints, x.seq / scenario_->config.checkpoint_interval, 0, x.seq,
+                    x.state_digest, "CHECKPOINT");
+        } else if constexpr (std::is_same_v<T, pbft::Reply>) {
+          if (x.client >= rec.replies.size()) return;
+          auto& last = rec.replies[x.client];
+          if (last.first == x.timestamp && last.second != x.result)
+            fail(ViolationKind::local_sanity, r, x.view, 0,
+                 fmt::format("local sanity: honest replica {} sent two REPLYs to client {} for timestamp "
+                             "{}: {:016x} and {:016x}",
+                             r, x.client, x.timestamp, last.second, x.result));
+          last = {x.timestamp, x.result};
+        } else if constexpr (std::is_same_v<T, pbft::ViewChangePtr>) {
+          if (!x) return;
+          if (rec.view_change && rec.view_change->new_view == x->new_view && *rec.view_change != *x)
+            fail(ViolationKind::local_sanity, r, x->new_view, 0,
+                 fmt::format("local sanity: honest replica {} sent two different VIEW-CHANGEs for view {}",
+                             r, x->new_view));
+          rec.view_change = x;
+        } else if constexpr (std::is_same_v<T, pbft::NewViewPtr>) {
+          if (!x) return;
+          if (rec.new_view && rec.new_view->view == x->view && *rec.new_view != *x)
+            fail(ViolationKind::local_sanity, r, x->view, 0,
+                 fmt::format("local sanity: honest replica {} sent two different NEW-VIEWs for view {}",
+                             r, x->view));
+          rec.new_view = x;
+          // O's pre-prepares are the new primary's, signed as any other.
+          for (const pbft::PrePrepare& pp : x->pre_prepares)
+            sane_vote(r, rec.pre_prepares, pp.seq, pp.view, pp.seq, pp.digest, "PRE-PREPARE");
+        }
+      },
+      m);
 }
 
 void Checkers::on_submit(pbft::ClientId c, pbft::Timestamp t, std::uint64_t now_us) {

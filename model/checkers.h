@@ -26,8 +26,10 @@ class Checkers {
   // A replica's stable checkpoint moved: it never commits at or below it
   // again, so decisions below every honest replica's can be forgotten.
   void on_stable(pbft::ReplicaId r, pbft::Seq n);
-  // Local sanity: an honest replica never sends two different PREPAREs (or
-  // COMMITs) for one view and sequence number.
+  // Local sanity: an honest replica never signs two different messages of
+  // one kind for one slot: PRE-PREPAREs (those in a NEW-VIEW's O too),
+  // PREPAREs and COMMITs per view and sequence number, CHECKPOINTs per
+  // sequence number, VIEW-CHANGEs and NEW-VIEWs per view, REPLYs per request.
   void on_honest_send(pbft::ReplicaId r, const pbft::Message& m);
   // Clients: submissions (for validity and liveness) and accepted results.
   void on_submit(pbft::ClientId c, pbft::Timestamp t, std::uint64_t now_us);
@@ -58,8 +60,14 @@ class Checkers {
     pbft::Seq last_executed = 0;
     pbft::Seq stable = 0;
     std::vector<pbft::Timestamp> applied;  // per client: last applied timestamp
-    std::vector<Vote> prepares, commits;   // ring keyed by seq
+    std::vector<Vote> pre_prepares, prepares, commits;  // rings keyed by seq
+    std::vector<Vote> checkpoints;                      // ring keyed by seq / K
+    pbft::ViewChangePtr view_change;  // the last one sent (views only grow)
+    pbft::NewViewPtr new_view;
+    std::vector<std::pair<pbft::Timestamp, std::uint64_t>> replies;  // per client: the last
   };
+  void sane_vote(pbft::ReplicaId r, std::vector<Vote>& ring, std::size_t key, pbft::View v,
+                 pbft::Seq n, pbft::Digest d, const char* what);
   struct Decision {
     pbft::Digest digest = pbft::kNoDigest;
     pbft::ReplicaId replica = 0;

@@ -60,6 +60,7 @@ void Replica::handle_checkpoint(ReplicaId from, const Checkpoint& m, Effects& ou
   for (ReplicaId r = 0; r < config_.n; ++r)
     if (votes[r] == m.state_digest) proof.push_back({m.seq, m.state_digest, r});
   make_stable(m.seq, m.state_digest, std::move(proof), out);
+  issue_pending(out);  // the window moved: a primary may have requests queued
 }
 
 void Replica::make_stable(Seq seq, Digest digest, std::vector<Checkpoint> proof, Effects& out) {
@@ -74,7 +75,9 @@ void Replica::make_stable(Seq seq, Digest digest, std::vector<Checkpoint> proof,
   out.events.push_back({.kind = EventKind::checkpoint_stable, .view = view_, .seq = seq, .digest = digest});
   if (last_executed_ < seq) broadcast(FetchState{seq, id_}, out);
   answer_fetches(out);
-  issue_pending(out);  // the window moved: a primary may have requests queued
+  // No issue_pending here: entering a view moves the checkpoint before O is
+  // installed, and numbering requests then reuses O's sequence numbers.
+  // Callers issue once their state is whole.
 }
 
 void Replica::handle_fetch_state(ReplicaId from, const FetchState& m, Effects& out) {
@@ -114,6 +117,7 @@ void Replica::handle_state_transfer(ReplicaId from, const StateTransfer& m, Effe
   out.events.push_back({.kind = EventKind::state_installed, .view = view_, .seq = m.seq, .digest = d});
   out.installed_state = m.state;
   try_execute(out);
+  issue_pending(out);
 }
 
 }  // namespace pbft

@@ -27,6 +27,8 @@ constexpr std::array kCatalog{
                  "requests execute only when committed-local (§4.2)"},
     MutationInfo{Mutation::skip_newview_validation, "skip-newview-validation",
                  "backups check NEW-VIEW's V and recompute O before accepting it (§4.4)"},
+    MutationInfo{Mutation::newview_issues_before_o, "newview-issues-before-o",
+                 "a new primary assigns new sequence numbers only after max-s, once O is installed (§4.4)"},
 };
 }  // namespace
 

@@ -19,6 +19,7 @@ enum class Mutation {
   checkpoint_stable_f1,       // a checkpoint is stable with f+1 matching votes
   execute_before_commit,      // executes once prepared, without the commit phase
   skip_newview_validation,    // backups accept any NEW-VIEW from the new primary
+  newview_issues_before_o,    // a new primary numbers queued requests before installing O
 };
 
 struct MutationInfo {

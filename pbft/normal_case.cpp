@@ -1,6 +1,7 @@
 // The normal case (§4.2): REQUEST → PRE-PREPARE → PREPARE → COMMIT → execute
 // in sequence order → REPLY.
 #include <algorithm>
+#include <cassert>
 
 #include "pbft/replica.h"
 
@@ -77,6 +78,10 @@ void Replica::issue_pending(Effects& out) {
     const PrePrepare pp{view_, next_seq_++, digest_of(*pending), *pending, id_};
     assigned_[c] = pending->timestamp;
     Slot& s = *slot_for(pp.seq);
+    // One number, one request per view (§4.2): a slot this view already
+    // pre-prepared means next_seq_ went backwards.
+    assert(config_.mutation == Mutation::newview_issues_before_o ||
+           !(s.has_pre_prepare && s.pre_prepare.view == view_));
     s.has_pre_prepare = true;
     s.pre_prepare = pp;
     broadcast(pp, out);
@@ -87,7 +92,9 @@ void Replica::issue_pending(Effects& out) {
 void Replica::handle_pre_prepare(ReplicaId from, const PrePrepare& m, Effects& out) {
   ReplicaId voter;
   if (!admit_normal(from, m.replica, m.view, m.seq, m, out, voter)) return;
-  if (voter != config_.primary(view_)) return reject(Rejection::bad_sender, out);
+  // Only the primary pre-prepares in its view, and it never accepts one: its
+  // own numbering is the only one it follows.
+  if (voter != config_.primary(view_) || is_primary()) return reject(Rejection::bad_sender, out);
   if (!m.is_null() && (m.request.client >= config_.max_clients || m.digest != digest_of(m.request)))
     return reject(Rejection::bad_digest, out);
   const Slot& s = *slot_for(m.seq);

@@ -123,8 +123,13 @@ void Replica::enter_view(const NewView& nv, Effects& out) {
   in_view_change_ = false;
   reset_votes();
   const NewViewPlan plan = plan_new_view(config_, nv.view, nv.view_changes);
-  if (plan.min_s > h_ && valid_checkpoint_proof(config_, plan.min_s, plan.min_s_digest, plan.min_s_proof))
+  // The new view starts at min-s: its checkpoint becomes stable first. New
+  // requests get numbers above max-s only once O is installed (§4.4); the
+  // catalog's newview-issues-before-o numbers them here, reusing O's numbers.
+  if (plan.min_s > h_ && valid_checkpoint_proof(config_, plan.min_s, plan.min_s_digest, plan.min_s_proof)) {
     make_stable(plan.min_s, plan.min_s_digest, plan.min_s_proof, out);
+    if (config_.mutation == Mutation::newview_issues_before_o) issue_pending(out);
+  }
   out.events.push_back({.kind = EventKind::new_view_entered, .view = view_});
 
   Seq max_seq = plan.max_s;

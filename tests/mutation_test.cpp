@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "pbft/certificates.h"
 #include "tests/cluster.h"
@@ -124,6 +125,35 @@ bool tampered_new_view_accepted(Mutation m) {
   return !c.replica(2).in_view_change();
 }
 
+// §4.4: a new primary numbers new requests above max-s, after installing O.
+// Replica 1 misses the checkpoint at 2 (so entering view 1 moves it there)
+// and holds a queued request of another client; after the view change a new
+// request arrives. The bug numbers the queued request at 4 before O sets
+// next_seq_ back to 4, so the new request gets 4 as well.
+bool new_primary_numbers_one_seq_twice(Mutation m) {
+  Cluster c(test_config(4, 2, 4, m));
+  c.drop_forever(of_kind(MessageKind::checkpoint) && to_replica(1));
+  for (Timestamp t = 1; t <= 2; ++t) {
+    c.submit(0, request(0, t));
+    c.deliver_all();
+  }
+  c.submit(1, request(1, 1));  // queued at 1; its forward to the primary is lost
+  c.drop_if(to_replica(0));
+  prepare_then_silence_primary(c, request(0, 3));
+  for (ReplicaId b = 1; b < 4; ++b) c.fire_timer(b);
+  c.deliver_if(!of_kind(MessageKind::pre_prepare));
+  c.submit(1, request(2, 1));
+  std::map<Seq, std::set<Digest>> numbered;  // what replica 1 pre-prepared in view 1
+  for (const InFlight& f : c.in_flight()) {
+    if (f.from != 1 || f.to != 2) continue;
+    if (const auto* pp = std::get_if<PrePrepare>(&f.message); pp && pp->view == 1)
+      numbered[pp->seq].insert(pp->digest);
+    if (const auto* nv = std::get_if<NewViewPtr>(&f.message))
+      for (const PrePrepare& pp : (*nv)->pre_prepares) numbered[pp.seq].insert(pp.digest);
+  }
+  return std::any_of(numbered.begin(), numbered.end(), [](const auto& e) { return e.second.size() > 1; });
+}
+
 const std::map<Mutation, Detector>& detectors() {
   static const std::map<Mutation, Detector> table{
       {Mutation::prepare_quorum_short, prepared_on_own_prepare},
@@ -136,6 +166,7 @@ const std::map<Mutation, Detector>& detectors() {
       {Mutation::checkpoint_stable_f1, stable_with_f_plus_1_checkpoints},
       {Mutation::execute_before_commit, executes_without_commits},
       {Mutation::skip_newview_validation, tampered_new_view_accepted},
+      {Mutation::newview_issues_before_o, new_primary_numbers_one_seq_twice},
   };
   return table;
 }

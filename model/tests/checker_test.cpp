@@ -211,6 +211,64 @@ TEST_F(CheckersTest, LocalSanityTwoCommitsOneSlot) {
   EXPECT_TRUE(reported(c, ViolationKind::local_sanity, {}, 7u, {"COMMIT"}));
 }
 
+TEST_F(CheckersTest, LocalSanityTwoPrePreparesOneSlotIncludingNewViewsO) {
+  Checkers c(s);
+  const pbft::Request a = request(0, 1), b = request(0, 2);
+  c.on_honest_send(1, pbft::PrePrepare{5, 11, pbft::digest_of(a), a, 1});
+  c.on_honest_send(1, pbft::PrePrepare{5, 12, pbft::digest_of(a), a, 1});  // another seq: fine
+  c.on_honest_send(1, pbft::PrePrepare{6, 11, pbft::digest_of(b), b, 1});  // another view: fine
+  EXPECT_FALSE(c.failed());
+  // A NEW-VIEW's O is the new primary's pre-prepares: one for (7, 13), then another.
+  auto nv = std::make_shared<const pbft::NewView>(
+      pbft::NewView{.view = 7, .view_changes = {}, .pre_prepares = {{7, 13, pbft::digest_of(a), a, 3}}, .replica = 3});
+  c.on_honest_send(3, nv);
+  EXPECT_FALSE(c.failed());
+  c.on_honest_send(3, pbft::PrePrepare{7, 13, pbft::digest_of(b), b, 3});
+  ASSERT_TRUE(reported(c, ViolationKind::local_sanity, 3u, 13u, {"replica 3", "PRE-PREPARE", "view 7"}));
+}
+
+TEST_F(CheckersTest, LocalSanityTwoCheckpointsOneSeq) {
+  s.config.checkpoint_interval = 2;  // honest replicas checkpoint at multiples of K
+  s.config.watermark_window = 4;
+  Checkers c(s);
+  c.on_honest_send(2, pbft::Checkpoint{4, kD1, 2});
+  c.on_honest_send(2, pbft::Checkpoint{4, kD1, 2});  // resent: fine
+  c.on_honest_send(2, pbft::Checkpoint{6, kD2, 2});
+  EXPECT_FALSE(c.failed());
+  c.on_honest_send(2, pbft::Checkpoint{4, kD2, 2});
+  EXPECT_TRUE(reported(c, ViolationKind::local_sanity, 2u, 4u, {"CHECKPOINT"}));
+}
+
+TEST_F(CheckersTest, LocalSanityTwoRepliesOneRequest) {
+  Checkers c(s);
+  c.on_honest_send(1, pbft::Reply{0, 3, 0, 1, 0x10});
+  c.on_honest_send(1, pbft::Reply{2, 3, 0, 1, 0x10});  // resent from a later view: fine
+  EXPECT_FALSE(c.failed());
+  c.on_honest_send(1, pbft::Reply{2, 3, 0, 1, 0x11});
+  EXPECT_TRUE(reported(c, ViolationKind::local_sanity, 1u, {}, {"REPLY", "client 0", "timestamp 3"}));
+}
+
+TEST_F(CheckersTest, LocalSanityTwoViewChangesOrNewViewsOneView) {
+  Checkers c(s);
+  const auto vc = [](pbft::Seq stable) {
+    return std::make_shared<const pbft::ViewChange>(pbft::ViewChange{.new_view = 4, .stable_seq = stable, .replica = 0});
+  };
+  c.on_honest_send(0, vc(0));
+  c.on_honest_send(0, vc(0));  // the same content again: fine
+  EXPECT_FALSE(c.failed());
+  c.on_honest_send(0, vc(2));
+  EXPECT_TRUE(reported(c, ViolationKind::local_sanity, 0u, {}, {"VIEW-CHANGE", "view 4"}));
+
+  Checkers d(s);
+  const auto nv = [](std::vector<pbft::PrePrepare> o) {
+    return std::make_shared<const pbft::NewView>(pbft::NewView{.view = 5, .view_changes = {}, .pre_prepares = std::move(o), .replica = 1});
+  };
+  d.on_honest_send(1, nv({}));
+  EXPECT_FALSE(d.failed());
+  d.on_honest_send(1, nv({{5, 1, pbft::kNullDigest, {}, 1}}));
+  EXPECT_TRUE(reported(d, ViolationKind::local_sanity, 1u, {}, {"NEW-VIEW", "view 5"}));
+}
+
 TEST_F(CheckersTest, LivenessAfterTheBound) {
   s.check_liveness = true;
   s.liveness_bound_us = 1'000;
