@@ -3,45 +3,22 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
-#include <unordered_map>
-#include <memory>
 
 #include <fmt/format.h>
 
 #include "fuzz/protocol_guidance.h"
-#include "model/trace.h"
+#include "model/counterexample.h"
+#include "model/world_pool.h"
 
 namespace fuzz {
 
 namespace {
 
-// Worlds by scenario key, reused across inputs: building one costs about
-// as much as a run (100 us at n = 4), and a third of libFuzzer's mutations
-// touch the header. Bounded: the oldest world goes when the cache is full.
-struct World {
-  model::Scenario scenario;
-  std::unique_ptr<model::Simulator> sim;
-};
-
+// Worlds reused across inputs: building one costs about as much as a run
+// (100 us at n = 4), and a third of libFuzzer's mutations touch the header.
 model::Simulator& world_for(const ScheduleInput& in) {
-  static constexpr std::size_t kWorlds = 2048;
-  static std::unordered_map<std::uint64_t, std::unique_ptr<World>> worlds;
-  static std::deque<std::uint64_t> order;
-  auto it = worlds.find(in.key);
-  if (it == worlds.end()) {
-    if (worlds.size() >= kWorlds) {
-      worlds.erase(order.front());
-      order.pop_front();
-    }
-    auto w = std::make_unique<World>();
-    w->scenario = in.scenario;
-    w->sim = std::make_unique<model::Simulator>(w->scenario);
-    w->sim->set_hashing(false);  // a violation is re-run fresh, hashed, by report()
-    it = worlds.emplace(in.key, std::move(w)).first;
-    order.push_back(in.key);
-  }
-  return *it->second->sim;
+  static model::WorldPool worlds(2048, /*hashing=*/false);  // a violation is re-run, hashed, by report()
+  return worlds.get(in.scenario);
 }
 
 std::string trace_dir() {
@@ -50,21 +27,21 @@ std::string trace_dir() {
 }
 
 [[noreturn]] void report(const char* name, const ScheduleInput& in, const model::Violation& v) {
-  // Re-run from a fresh world with the tape recorded, then write the trace
-  // (as values; trailing zeros are what an exhausted tape answers anyway).
-  model::Tape tape = model::Tape::from_bytes(in.tape);
-  auto rec = model::run_recorded(in.scenario, tape);
-  while (!rec.tape.empty() && rec.tape.back() == 0) rec.tape.pop_back();
   std::fprintf(stderr, "==pbftsim== %s violation: %s\n", name, v.description.c_str());
   std::fprintf(stderr, "==pbftsim== signature: %s\n", violation_signature(v).c_str());
-  if (!rec.result.violation || rec.result.violation->description != v.description)
-    std::fprintf(stderr, "==pbftsim== NOT REPRODUCED by a fresh world (determinism bug): %s\n",
-                 rec.result.violation ? rec.result.violation->description.c_str() : "no violation");
-  const std::string path = fmt::format("{}/{}-{}-{:016x}.jsonl", trace_dir(), name,
-                                       model::violation_name(v.kind), rec.result.event_hash);
-  model::RunResult written;
-  if (auto err = model::write_trace(path, in.scenario, rec.tape, &written); !err.empty()) {
-    std::fprintf(stderr, "==pbftsim== could not write the trace: %s\n", err.c_str());
+  std::string path;
+  const auto ce = model::record_counterexample(
+      in.scenario, model::Tape::from_bytes(in.tape),
+      [&](const model::RunResult& found) {
+        if (!found.violation || found.violation->description != v.description)
+          std::fprintf(stderr, "==pbftsim== NOT REPRODUCED by a fresh world (determinism bug): %s\n",
+                       found.violation ? found.violation->description.c_str() : "no violation");
+        path = fmt::format("{}/{}-{}-{:016x}.jsonl", trace_dir(), name, model::violation_name(v.kind), found.event_hash);
+        return path;
+      },
+      /*shrink=*/false);
+  if (ce.error) {
+    std::fprintf(stderr, "==pbftsim== could not write the trace: %s\n", ce.error->message.c_str());
   } else {
     std::fprintf(stderr, "==pbftsim== trace: %s\n==pbftsim== replay: pbftsim replay %s\n", path.c_str(),
                  path.c_str());

@@ -11,9 +11,22 @@ constexpr std::string_view kStrategyNames[] = {
     "silent", "equivocate", "conflicting-votes", "stale-view", "future-view",
     "viewchange-tamper", "split", "twins", "random", "seed",
 };
-}
+constexpr std::string_view kStrategySummaries[] = {
+    "sends nothing",
+    "as primary, conflicting PRE-PREPAREs to two halves; as backup, votes for two digests",
+    "votes with the real digest to half of the replicas and another digest to the rest",
+    "normal-case messages stamped with an older view",
+    "normal-case messages stamped with a newer view",
+    "VIEW-CHANGEs that hide certificates or roll the checkpoint back; NEW-VIEWs whose O does not follow",
+    "colluders tell two halves of the honest replicas different stories (forcing a view change to a colluder)",
+    "two honest copies under one identity, each seeing part of the traffic",
+    "honest, plus arbitrary messages of every kind it can sign, driven by the tape",
+    "the tutorial's faulty replica: bogus digests as primary, fake or missing votes as backup",
+};
+}  // namespace
 
 std::string_view strategy_name(StrategyKind k) { return kStrategyNames[static_cast<int>(k)]; }
+std::string_view strategy_summary(StrategyKind k) { return kStrategySummaries[static_cast<int>(k)]; }
 
 std::optional<StrategyKind> parse_strategy(std::string_view name) {
   for (auto k : kAllStrategies)

@@ -17,6 +17,7 @@ struct Partition {
   std::uint64_t start_us = 0;
   std::uint64_t end_us = 0;
   std::uint64_t isolated = 0;  // bitmask of replicas cut off from the rest
+  friend bool operator==(const Partition&, const Partition&) = default;
 };
 
 struct NetworkConfig {
@@ -44,6 +45,7 @@ struct NetworkConfig {
   std::uint64_t gst_us = 0;
   // Async mode: deliveries (steps) before the run stops.
   std::uint64_t max_steps = 20'000;
+  friend bool operator==(const NetworkConfig&, const NetworkConfig&) = default;
 };
 
 enum class StrategyKind : std::uint8_t {
@@ -51,6 +53,7 @@ enum class StrategyKind : std::uint8_t {
   split, twins, random, seed,
 };
 std::string_view strategy_name(StrategyKind k);
+std::string_view strategy_summary(StrategyKind k);  // one line, for --help
 std::optional<StrategyKind> parse_strategy(std::string_view name);
 inline constexpr StrategyKind kAllStrategies[] = {
     StrategyKind::silent, StrategyKind::equivocate, StrategyKind::conflicting_votes,
@@ -70,6 +73,7 @@ struct Workload {
   bool closed_loop = true;                  // next request after the previous is accepted
   std::uint64_t open_loop_interval_us = 1'000;
   std::uint64_t client_timeout_us = 500'000;  // retransmit to every replica
+  friend bool operator==(const Workload&, const Workload&) = default;
 };
 
 struct Scenario {
@@ -83,6 +87,7 @@ struct Scenario {
   std::uint64_t liveness_bound_us = 10'000'000;  // after max(GST, submission)
   bool stop_when_done = true;           // stop once every honest replica executed everything
 
+  friend bool operator==(const Scenario&, const Scenario&) = default;
   bool is_faulty(pbft::ReplicaId r) const;
   std::uint32_t malicious() const { return static_cast<std::uint32_t>(faults.size()); }
 };

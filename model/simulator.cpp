@@ -1,4 +1,5 @@
 #include "model/simulator.h"
+#include "model/replica_boundary.h"
 
 #include <algorithm>
 #include <cassert>
@@ -18,6 +19,9 @@ bool is_timer(const auto& item) {
 }
 }  // namespace
 
+// The simulator reaches honest replicas only through the replica boundary.
+static_assert(ReplicaUnderTest<pbft::Replica>);
+
 namespace {
 std::vector<bool> honest_mask(const Scenario& s) {
   std::vector<bool> honest(s.config.n, true);
@@ -29,10 +33,10 @@ std::vector<bool> honest_mask(const Scenario& s) {
 Simulator::Simulator(const Scenario& s)
     : scenario_(s),
       fresh_replicas_(s.config.n),
-      fresh_checkers_(s),
+      fresh_checkers_(scenario_),
       fresh_faulty_(s.config.n),
       faulty_(s.config.n),
-      checkers_(s),
+      checkers_(scenario_),
       boundary_(honest_mask(s), s.auth),
       replica_timer_(s.config.n, 0) {
   assert(validate(s).empty());

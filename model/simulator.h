@@ -45,10 +45,14 @@ struct RunResult {
 // Builds the world for one scenario once; each run() starts it afresh from
 // a tape, reusing the memory of the previous run (a search or sweep runs
 // millions of short runs, and setting up replicas was a third of each).
+// It keeps its own copy of the scenario, so callers need not keep theirs.
 class Simulator {
  public:
   explicit Simulator(const Scenario& s);
   ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+  const Scenario& scenario() const { return scenario_; }
   RunResult run(Tape& tape, TraceSink* sink = nullptr);
   // A search that only wants verdicts can skip the event hash, a tenth of
   // each delivery; RunResult::event_hash is then 0. A sink still sees
@@ -102,7 +106,7 @@ class Simulator {
   bool cut_off(std::uint32_t from, std::uint32_t to) const;
   bool finished() const;
 
-  const Scenario& scenario_;
+  const Scenario scenario_;
   Tape* tape_ = nullptr;
   TraceSink* sink_ = nullptr;
   std::uint64_t now_us_ = 0;

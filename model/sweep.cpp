@@ -15,6 +15,7 @@
 #include "model/scenario.h"
 #include "model/seed_protocol.h"
 #include "model/simulator.h"
+#include "model/world_pool.h"
 #include "pbft/hash.h"
 
 namespace model {
@@ -51,14 +52,6 @@ class TrialRunner {
   }
 
  private:
-  struct Cached {
-    explicit Cached(Scenario s) : scenario(std::move(s)), simulator(scenario) {
-      simulator.set_hashing(false);  // a sweep reads outcomes, never traces
-    }
-    Scenario scenario;  // outlives the simulator that refers to it
-    Simulator simulator;
-  };
-
   TrialOutcome run_seed(std::uint32_t m, Tape& tape) {
     const SeedTrial t = run_seed_trial({.n = c_.n, .malicious = m}, tape);
     return {.success = t.success, .agreement = t.agreement, .violation = t.disagreement,
@@ -89,32 +82,24 @@ class TrialRunner {
   }
 
   Simulator& simulator_for(std::vector<Fault> faults) {
-    std::vector<std::uint32_t> key;
-    for (const Fault& f : faults) key.push_back(f.replica << 8 | static_cast<std::uint32_t>(f.strategy));
-    auto it = cache_.find(key);
-    if (it == cache_.end()) {
-      if (cache_.size() >= kMaxCached) cache_.clear();  // bounded memory at large n; rebuilt on demand
-      Scenario s;
-      s.config = pbft::make_config(c_.n);
-      // A checkpoint after every request: an honest replica that a split
-      // primary left without the committed pre-prepare catches up only by
-      // state transfer from a stable checkpoint. With the default interval
-      // (8) and one request it never would, and "every honest replica
-      // executed" would fail for m <= f (5 of 200 trials at n = 4, m = 1).
-      s.config.checkpoint_interval = 1;
-      s.config.watermark_window = 4;
-      s.network = {.mode = NetworkMode::timed, .min_delay_us = 5'000, .max_delay_us = 35'000,
-                   .tail_probability = 0.05, .tail_exponential = false, .tail_max_us = 20'000};
-      s.horizon_us = kPbftHorizonUs;
-      s.faults = std::move(faults);
-      it = cache_.emplace(std::move(key), std::make_unique<Cached>(std::move(s))).first;
-    }
-    return it->second->simulator;
+    Scenario s;
+    s.config = pbft::make_config(c_.n);
+    // A checkpoint after every request: an honest replica that a split
+    // primary left without the committed pre-prepare catches up only by
+    // state transfer from a stable checkpoint. With the default interval
+    // (8) and one request it never would, and "every honest replica
+    // executed" would fail for m <= f (5 of 200 trials at n = 4, m = 1).
+    s.config.checkpoint_interval = 1;
+    s.config.watermark_window = 4;
+    s.network = {.mode = NetworkMode::timed, .min_delay_us = 5'000, .max_delay_us = 35'000,
+                 .tail_probability = 0.05, .tail_exponential = false, .tail_max_us = 20'000};
+    s.horizon_us = kPbftHorizonUs;
+    s.faults = std::move(faults);
+    return worlds_.get(s);  // a sweep reads outcomes, never traces: no hashing
   }
 
-  static constexpr std::size_t kMaxCached = 256;
   const SweepConfig& c_;
-  std::map<std::vector<std::uint32_t>, std::unique_ptr<Cached>> cache_;
+  WorldPool worlds_{256};  // bounded memory at large n; rebuilt on demand
 };
 
 PointResult summarise(const SweepConfig& c, std::uint32_t m, const TrialOutcome* outcomes) {

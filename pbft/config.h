@@ -21,6 +21,7 @@ struct Config {
   std::uint32_t max_buffered = 256;        // future-view messages kept per replica
   Mutation mutation = Mutation::none;
 
+  friend bool operator==(const Config&, const Config&) = default;
   ReplicaId primary(View v) const { return static_cast<ReplicaId>(v % n); }
   // Prepared/committed/stable/view-change quorums (§4.2–4.4): 2f+1 when
   // n = 3f+1, as in the paper. With more replicas, 2f+1 is too small: two

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "model/trace.h"
+#include "model/world_pool.h"
 #include "properties/case.h"
 
 namespace props {
@@ -62,9 +63,8 @@ std::vector<Scenario> catalog_worlds(pbft::Mutation m) {
 CatalogSearch search_mutation(pbft::Mutation m, const CatalogBudget& budget) {
   CatalogSearch out;
   const auto worlds = catalog_worlds(m);
-  // One simulator per world, reused across seeds (and one for the
-  // unmutated twin, built on demand).
-  std::vector<std::unique_ptr<model::Simulator>> sims(worlds.size());
+  // One simulator per world, reused across seeds.
+  model::WorldPool pool(worlds.size());
   const auto start = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   for (std::uint64_t round = 0;; ++round) {
@@ -74,9 +74,8 @@ CatalogSearch search_mutation(pbft::Mutation m, const CatalogBudget& budget) {
         return out;
       }
       const std::uint64_t seed = round * 1'000'003ULL + w + 1;
-      if (!sims[w]) sims[w] = std::make_unique<model::Simulator>(worlds[w]);
       model::Tape tape = model::Tape::from_seed(seed);
-      const model::RunResult r = sims[w]->run(tape);
+      const model::RunResult r = pool.get(worlds[w]).run(tape);
       ++out.cases;
       if (!r.violation) continue;
       // The same case on the correct protocol must be clean.

@@ -7,8 +7,9 @@
 
 namespace tools {
 
-// Exit status: no violation, violation found, bad input.
-inline constexpr int kOk = 0, kViolation = 1, kBadInput = 2;
+// Exit status: no violation, violation found, bad input, and an internal
+// error (pbftsim's fault, not the input's: a violation that does not reproduce).
+inline constexpr int kOk = 0, kViolation = 1, kBadInput = 2, kInternalError = 3;
 
 // Prints "pbftsim: <what>" on stderr and returns kBadInput.
 int bad_input(const std::string& what);
@@ -17,5 +18,6 @@ void add_check_command(CLI::App& app, int& status);
 void add_trace_commands(CLI::App& app, int& status);  // replay, minimize
 void add_explain_command(CLI::App& app, int& status);
 void add_sweep_command(CLI::App& app, int& status);
+void add_merge_command(CLI::App& app, int& status);
 
 }  // namespace tools

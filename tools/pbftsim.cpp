@@ -1,6 +1,6 @@
 // pbftsim: search for violations, sweep malicious counts, replay, minimize
-// and explain counterexamples. Exit status: 0 no violation, 1 violation found,
-// 2 bad input.
+// and explain counterexamples, merge sharded searches. Exit status: 0 no
+// violation, 1 violation found, 2 bad input, 3 internal error.
 #include <cstdio>
 
 #include "tools/command.h"
@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   tools::add_trace_commands(app, status);
   tools::add_explain_command(app, status);
   tools::add_sweep_command(app, status);
+  tools::add_merge_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

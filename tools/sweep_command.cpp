@@ -14,6 +14,7 @@
 
 #include "model/sweep.h"
 #include "tools/command.h"
+#include "tools/help_lists.h"
 #include "tools/output_file.h"
 #include "tools/validators.h"
 
@@ -230,6 +231,7 @@ void add_sweep_command(CLI::App& app, int& status) {
   cmd->add_option("--csv", o->csv, "write the points as CSV");
   cmd->add_option("--json", o->json, "write the configuration and points as JSON");
   cmd->add_option("--plot", o->plot, "draw latency and success rate with gnuplot (.svg or .png)");
+  cmd->footer("\n" + strategies_help());
   cmd->callback([o, &status] { status = sweep(*o); });
 }
 

@@ -1,0 +1,42 @@
+#pragma once
+// What happens after a search finds a violation, in one place: re-run the
+// schedule recording its tape (the search ran it without the event hash),
+// optionally minimize it, and write the trace. Used by `pbftsim check` and
+// the fuzzers' violation reports.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/minimizer.h"
+#include "model/simulator.h"
+
+namespace model {
+
+struct Counterexample {
+  Violation found;                        // as the schedule first showed it
+  std::vector<std::uint32_t> found_tape;  // its recorded picks
+  std::optional<Minimized> minimized;     // when asked for
+  RunResult written;                      // the run of the trace written
+};
+
+// Why the pipeline stopped: the output could not be written (the user's
+// problem), or the violation did not reproduce (a determinism bug: ours).
+struct PipelineError {
+  enum class Kind : std::uint8_t { output, internal } kind;
+  std::string message;
+};
+
+struct CounterexampleOrError {
+  std::optional<Counterexample> counterexample;
+  std::optional<PipelineError> error;
+};
+
+// Runs (s, tape), which must show a violation, and writes its trace to
+// `path`: minimized first when `shrink` is set. `path_for` names the file
+// from the found run instead (the fuzzers put its event hash in the name).
+CounterexampleOrError record_counterexample(const Scenario& s, Tape tape, const std::string& path, bool shrink);
+CounterexampleOrError record_counterexample(const Scenario& s, Tape tape,
+                                            const std::function<std::string(const RunResult&)>& path_for, bool shrink);
+
+}  // namespace model

@@ -1,0 +1,150 @@
+#include "model/search.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "model/world_pool.h"
+
+namespace model {
+
+namespace {
+constexpr std::uint64_t kNone = ~std::uint64_t{0};
+// Longer limits are this one (31 years): the deadline's nanoseconds must fit.
+constexpr double kLongestLimitS = 1e9;
+}  // namespace
+
+Scenario CheckSpace::scenario(std::uint64_t i) const {
+  Scenario s;
+  s.config = pbft::make_config(n);
+  s.config.checkpoint_interval = 2;
+  s.config.watermark_window = 4;
+  s.config.mutation = mutation;
+  s.network.mode = network;
+  s.workload.requests_per_client = requests;
+  s.workload.clients = clients;
+  s.auth = auth;
+  Tape pick = Tape::from_seed(seed * 0x9e3779b97f4a7c15ULL + i);
+  std::vector<pbft::ReplicaId> ids(n);
+  for (pbft::ReplicaId r = 0; r < n; ++r) ids[r] = r;
+  for (std::uint32_t k = 0; k < malicious; ++k) {
+    const std::uint32_t j = k + pick.pick(n - k);
+    std::swap(ids[k], ids[j]);
+    const StrategyKind kind = strategy ? *strategy : kAllStrategies[pick.pick(std::size(kAllStrategies))];
+    s.faults.push_back({ids[k], kind});
+  }
+  return s;
+}
+
+Tape CheckSpace::tape(std::uint64_t i) const { return Tape::from_seed(seed + i); }
+
+std::optional<Shard> parse_shard(std::string_view text) {
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  Shard s;
+  const auto number = [](std::string_view t, std::uint64_t& v) {
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    return ec == std::errc{} && end == t.data() + t.size() && !t.empty();
+  };
+  if (!number(text.substr(0, slash), s.index) || !number(text.substr(slash + 1), s.count)) return std::nullopt;
+  if (s.count < 1 || s.index >= s.count) return std::nullopt;
+  return s;
+}
+
+std::string_view stop_reason_name(StopReason r) {
+  switch (r) {
+    case StopReason::violation: return "violation";
+    case StopReason::schedules: return "schedules";
+    case StopReason::time_limit: return "time_limit";
+    case StopReason::interrupted: return "interrupted";
+  }
+  return "?";
+}
+
+std::optional<StopReason> parse_stop_reason(std::string_view name) {
+  for (StopReason r : {StopReason::violation, StopReason::schedules, StopReason::time_limit, StopReason::interrupted})
+    if (stop_reason_name(r) == name) return r;
+  return std::nullopt;
+}
+
+std::uint64_t shard_size(const Shard& s, std::uint64_t end) {
+  if (end <= s.index) return 0;
+  return (end - s.index - 1) / s.count + 1;
+}
+
+SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, SearchProgress& progress,
+                     const std::function<void(double)>& tick) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                    std::min(limits.time_limit_s, kLongestLimitS)));
+  const Shard shard = limits.shard;
+  // Work is handed out by the shard's own count k: schedule index k*N + I.
+  const std::uint64_t total = shard_size(shard, limits.schedules);
+  std::atomic<std::uint64_t> next{0}, first_violation{kNone};  // counts k, not indices
+  std::atomic<bool> timed_out{false};
+  const auto stopping = [&] {
+    if (limits.interrupt && limits.interrupt->load(std::memory_order_relaxed)) return true;
+    return timed_out.load(std::memory_order_relaxed);
+  };
+  const auto worker = [&] {
+    WorldPool worlds;
+    for (;;) {
+      const std::uint64_t k = next.fetch_add(1);
+      if (k >= total || k > first_violation.load()) return;
+      if ((k & 63) == 0 && limits.time_limit_s > 0 && Clock::now() > deadline) timed_out = true;
+      // An earlier violation is still being confirmed by smaller indices: finish those.
+      if (stopping() && first_violation.load() == kNone) return;
+      const std::uint64_t i = k * shard.count + shard.index;
+      Tape tape = space.tape(i);
+      const RunResult r = worlds.get(space.scenario(i)).run(tape);
+      progress.delivered += r.stats.delivered;
+      ++progress.done;
+      if (r.violation) {
+        std::uint64_t seen = first_violation.load();
+        while (k < seen && !first_violation.compare_exchange_weak(seen, k)) {
+        }
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  const unsigned threads = std::max(1u, limits.threads);
+  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(worker);
+  if (tick) {
+    // The calling thread reports progress; the workers do the searching.
+    workers.emplace_back(worker);
+    const auto all_claimed = [&] {
+      const std::uint64_t n = next.load();
+      return n >= total && n - total >= threads;
+    };
+    while (!all_claimed() && first_violation.load() == kNone && progress.done.load() < total) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+      if (stopping() || (limits.time_limit_s > 0 && secs > limits.time_limit_s + 1)) break;
+      tick(secs);
+    }
+  } else {
+    worker();
+  }
+  for (auto& w : workers) w.join();
+
+  SearchOutcome out;
+  out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  out.deliveries = progress.delivered.load();
+  if (const std::uint64_t k = first_violation.load(); k != kNone) {
+    out.violation = k * shard.count + shard.index;
+    out.schedules = k + 1;
+    out.stopped_by = StopReason::violation;
+  } else {
+    out.schedules = progress.done.load();
+    const bool interrupted = limits.interrupt && limits.interrupt->load();
+    out.stopped_by = out.schedules >= total ? StopReason::schedules
+                     : interrupted          ? StopReason::interrupted
+                                            : StopReason::time_limit;
+  }
+  return out;
+}
+
+}  // namespace model

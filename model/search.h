@@ -1,0 +1,88 @@
+#pragma once
+// The deterministic parallel search: schedules 0, 1, 2, ... of a numbered
+// family run on any number of threads until one shows a violation, the
+// schedule budget or the time is used up, or the caller interrupts. The
+// reported violation is the one with the smallest schedule index, and every
+// smaller index is checked, so the result does not depend on the thread
+// count. A shard I/N runs only the indices i with i mod N = I: N shards'
+// results merge into exactly what one search would have reported.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/scenario.h"
+#include "model/tape.h"
+
+namespace model {
+
+// A numbered family of runs: schedule i is a scenario and a tape.
+class ScheduleSpace {
+ public:
+  virtual ~ScheduleSpace() = default;
+  virtual Scenario scenario(std::uint64_t i) const = 0;
+  virtual Tape tape(std::uint64_t i) const = 0;
+};
+
+// What `pbftsim check` searches: one group and workload; schedule i draws
+// its faulty replicas and their strategies from its own seed, so each
+// schedule replays from its trace alone.
+struct CheckSpace final : ScheduleSpace {
+  std::uint32_t n = 4, malicious = 1, requests = 4, clients = 1;
+  std::optional<StrategyKind> strategy;  // none: a mix, one drawn per faulty replica
+  NetworkMode network = NetworkMode::async;
+  pbft::Mutation mutation = pbft::Mutation::none;
+  bool auth = true;
+  std::uint64_t seed = 1;
+
+  Scenario scenario(std::uint64_t i) const override;
+  Tape tape(std::uint64_t i) const override;
+};
+
+struct Shard {
+  std::uint64_t index = 0, count = 1;
+  bool owns(std::uint64_t i) const { return i % count == index; }
+  friend bool operator==(const Shard&, const Shard&) = default;
+};
+// "I/N" with 0 <= I < N; nullopt otherwise.
+std::optional<Shard> parse_shard(std::string_view text);
+
+enum class StopReason : std::uint8_t { violation, schedules, time_limit, interrupted };
+std::string_view stop_reason_name(StopReason r);
+std::optional<StopReason> parse_stop_reason(std::string_view name);
+
+struct SearchLimits {
+  std::uint64_t schedules = 10'000;  // indices below this (all shards together)
+  double time_limit_s = 0;           // 0: none
+  unsigned threads = 1;
+  Shard shard;
+  const std::atomic<bool>* interrupt = nullptr;  // set (by a signal handler) to stop early
+};
+
+// Counters the search updates as it goes, for a progress display.
+struct SearchProgress {
+  std::atomic<std::uint64_t> done{0}, delivered{0};
+};
+
+struct SearchOutcome {
+  std::optional<std::uint64_t> violation;  // the smallest failing index of the shard
+  // Schedules that decide the result: with a violation, the shard's indices
+  // up to and including it (not those a thread happened to run past it);
+  // otherwise every schedule run.
+  std::uint64_t schedules = 0;
+  std::uint64_t deliveries = 0;  // every delivery simulated (work, for speed figures)
+  double seconds = 0;
+  StopReason stopped_by = StopReason::schedules;
+};
+
+// Indices of the shard in [0, end).
+std::uint64_t shard_size(const Shard& s, std::uint64_t end);
+
+// Runs the search; `tick` (optional) is called about every 200 ms from the
+// calling thread while the workers run.
+SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, SearchProgress& progress,
+                     const std::function<void(double seconds)>& tick = {});
+
+}  // namespace model

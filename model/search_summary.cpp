@@ -1,0 +1,195 @@
+#include "model/search_summary.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/scenario_json.h"
+
+namespace model {
+
+namespace {
+
+std::string shard_text(const Shard& s) { return fmt::format("{}/{}", s.index, s.count); }
+
+std::string strategy_text(const CheckSpace& c) {
+  return c.strategy ? std::string(strategy_name(*c.strategy)) : "mix";
+}
+
+}  // namespace
+
+nlohmann::json to_json(const SearchSummary& s) {
+  const CheckSpace& c = s.space;
+  nlohmann::json j{{"n", c.n},
+                   {"malicious", c.malicious},
+                   {"strategy", strategy_text(c)},
+                   {"network", c.network == NetworkMode::async ? "async" : "timed"},
+                   {"mutation", std::string(pbft::mutation_name(c.mutation))},
+                   {"auth", c.auth ? "on" : "off"},
+                   {"seed", c.seed},
+                   {"requests", c.requests},
+                   {"clients", c.clients},
+                   {"schedule_budget", nullptr},
+                   {"time_limit", s.time_limit_s},
+                   {"shard", shard_text(s.shard)},
+                   {"threads", s.threads},
+                   {"schedules", s.schedules},
+                   {"seconds", s.seconds},
+                   {"schedules_per_second", s.seconds > 0 ? static_cast<double>(s.schedules) / s.seconds : 0.0},
+                   {"deliveries", s.deliveries},
+                   {"stopped_by", std::string(stop_reason_name(s.stopped_by))},
+                   {"violation", nullptr}};
+  if (s.schedule_budget) j["schedule_budget"] = *s.schedule_budget;
+  if (const auto& v = s.violation) {
+    j["violation"] = {{"schedule", v->schedule},        {"seed", c.seed + v->schedule},
+                      {"kind", v->kind},                {"found", v->found},
+                      {"description", v->description}, {"counterexample", v->counterexample},
+                      {"choices", v->choices},          {"deliveries", v->deliveries},
+                      {"replay", "pbftsim replay " + v->counterexample}};
+  }
+  return j;
+}
+
+SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name) {
+  const auto fail = [&](const std::string& what) { throw FormatError(name + ": " + what); };
+  if (!j.is_object()) fail("not a JSON object (a `pbftsim check --json` summary)");
+  const auto field = [&](const nlohmann::json& o, const char* key) -> const nlohmann::json& {
+    if (!o.contains(key)) fail(fmt::format("no \"{}\" field", key));
+    return o.at(key);
+  };
+  const auto number = [&](const nlohmann::json& o, const char* key) -> std::uint64_t {
+    const auto& v = field(o, key);
+    if (!v.is_number_unsigned()) fail(fmt::format("\"{}\" must be a whole number", key));
+    return v.get<std::uint64_t>();
+  };
+  const auto text = [&](const nlohmann::json& o, const char* key) -> std::string {
+    const auto& v = field(o, key);
+    if (!v.is_string()) fail(fmt::format("\"{}\" must be a string", key));
+    return v.get<std::string>();
+  };
+  const auto real = [&](const nlohmann::json& o, const char* key) -> double {
+    const auto& v = field(o, key);
+    if (!v.is_number()) fail(fmt::format("\"{}\" must be a number", key));
+    return v.get<double>();
+  };
+  const auto small = [&](const nlohmann::json& o, const char* key) -> std::uint32_t {
+    const std::uint64_t v = number(o, key);
+    if (v > 0xffffffffULL) fail(fmt::format("\"{}\" is too large", key));
+    return static_cast<std::uint32_t>(v);
+  };
+  SearchSummary s;
+  CheckSpace& c = s.space;
+  c.n = small(j, "n");
+  c.malicious = small(j, "malicious");
+  c.requests = small(j, "requests");
+  c.clients = small(j, "clients");
+  c.seed = number(j, "seed");
+  if (const std::string st = text(j, "strategy"); st != "mix") {
+    c.strategy = parse_strategy(st);
+    if (!c.strategy) fail("unknown strategy " + st);
+  }
+  const std::string net = text(j, "network");
+  if (net != "async" && net != "timed") fail("\"network\" must be async or timed");
+  c.network = net == "async" ? NetworkMode::async : NetworkMode::timed;
+  const auto m = pbft::parse_mutation(text(j, "mutation"));
+  if (!m) fail("\"mutation\" is not in the bug catalog");
+  c.mutation = *m;
+  c.auth = text(j, "auth") == "on";
+  if (!field(j, "schedule_budget").is_null()) s.schedule_budget = number(j, "schedule_budget");
+  s.time_limit_s = real(j, "time_limit");
+  const auto shard = parse_shard(text(j, "shard"));
+  if (!shard) fail("\"shard\" must be I/N with 0 <= I < N");
+  s.shard = *shard;
+  s.threads = small(j, "threads");
+  s.schedules = number(j, "schedules");
+  s.deliveries = number(j, "deliveries");
+  s.seconds = real(j, "seconds");
+  const auto stop = parse_stop_reason(text(j, "stopped_by"));
+  if (!stop) fail("unknown \"stopped_by\"");
+  s.stopped_by = *stop;
+  if (const auto& v = field(j, "violation"); !v.is_null()) {
+    if (!v.is_object()) fail("\"violation\" must be an object or null");
+    s.violation = FoundViolation{.schedule = number(v, "schedule"),
+                                 .kind = text(v, "kind"),
+                                 .found = text(v, "found"),
+                                 .description = text(v, "description"),
+                                 .counterexample = text(v, "counterexample"),
+                                 .choices = number(v, "choices"),
+                                 .deliveries = number(v, "deliveries")};
+  }
+  return s;
+}
+
+MergeResult merge_shards(std::vector<SearchSummary> shards) {
+  if (shards.empty()) return {std::nullopt, "no summaries to merge"};
+  std::sort(shards.begin(), shards.end(), [](const auto& a, const auto& b) { return a.shard.index < b.shard.index; });
+  const SearchSummary& first = shards.front();
+  const std::uint64_t count = first.shard.count;
+  if (shards.size() != count)
+    return {std::nullopt, fmt::format("{} summaries for a search in {} shards", shards.size(), count)};
+  const nlohmann::json space = [&] {
+    nlohmann::json j = to_json(first);
+    return nlohmann::json{{"n", j["n"]},       {"malicious", j["malicious"]}, {"strategy", j["strategy"]},
+                          {"network", j["network"]}, {"mutation", j["mutation"]}, {"auth", j["auth"]},
+                          {"seed", j["seed"]}, {"requests", j["requests"]},   {"clients", j["clients"]}};
+  }();
+  SearchSummary out = first;
+  out.shard = Shard{};
+  out.threads = 0;
+  out.schedules = 0;
+  out.deliveries = 0;
+  out.seconds = 0;
+  out.violation.reset();
+  bool all_budgets_used = true;
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    const SearchSummary& s = shards[k];
+    if (s.shard.count != count || s.shard.index != k)
+      return {std::nullopt, fmt::format("shard {} is missing or given twice (found {})", k, shard_text(s.shard))};
+    nlohmann::json j = to_json(s);
+    for (const auto& [key, value] : space.items())
+      if (j[key] != value)
+        return {std::nullopt, fmt::format("shard {} searched another space: \"{}\" is {}, shard 0 has {}",
+                                          shard_text(s.shard), key, j[key].dump(), value.dump())};
+    if (s.schedule_budget != first.schedule_budget)
+      return {std::nullopt, fmt::format("shard {} had another schedule budget", shard_text(s.shard))};
+    out.threads += s.threads;
+    out.deliveries += s.deliveries;
+    out.seconds = std::max(out.seconds, s.seconds);
+    out.schedules += s.schedules;
+    if (s.violation && (!out.violation || s.violation->schedule < out.violation->schedule)) out.violation = s.violation;
+    if (s.stopped_by != StopReason::schedules && s.stopped_by != StopReason::violation) {
+      all_budgets_used = false;
+      out.stopped_by = s.stopped_by;
+    }
+  }
+  if (out.violation) {
+    // Every smaller index was checked by its shard (each checks all of its
+    // indices below its own first violation), so one machine would have
+    // stopped here too.
+    out.schedules = out.violation->schedule + 1;
+    out.stopped_by = StopReason::violation;
+  } else if (all_budgets_used) {
+    out.stopped_by = StopReason::schedules;
+  }
+  return {std::move(out), {}};
+}
+
+std::string result_line(const SearchSummary& s) {
+  const CheckSpace& c = s.space;
+  const double ns = s.deliveries > 0 ? s.seconds * 1e9 * s.threads / static_cast<double>(s.deliveries) : 0.0;
+  std::string stopped;
+  if (s.stopped_by == StopReason::time_limit) stopped = fmt::format(", stopped by the time limit ({} s)", s.time_limit_s);
+  if (s.stopped_by == StopReason::interrupted) stopped = ", interrupted";
+  const std::string shard = s.shard.count > 1 ? fmt::format(", shard {}", shard_text(s.shard)) : "";
+  if (s.violation)
+    return fmt::format("violation in schedule {} (seed {}){}: {}", s.violation->schedule, c.seed + s.violation->schedule,
+                       shard, s.violation->found);
+  return fmt::format(
+      "no violation in {} schedules (n={}, malicious={}, strategy={}, network={}, mutation={}, {} request(s) x {} "
+      "client(s), {} thread(s){}){}: {:.0f} schedules/s, {:.0f} ns per delivered message per thread",
+      s.schedules, c.n, c.malicious, strategy_text(c), c.network == NetworkMode::async ? "async" : "timed",
+      pbft::mutation_name(c.mutation), c.requests, c.clients, s.threads, shard, stopped,
+      s.seconds > 0 ? static_cast<double>(s.schedules) / s.seconds : 0.0, ns);
+}
+
+}  // namespace model

@@ -1,0 +1,112 @@
+// The deterministic search: the reported violation is the smallest failing
+// schedule index whatever the thread count, and N shards merged give exactly
+// what one search gives.
+#include <gtest/gtest.h>
+
+#include "model/search_summary.h"
+
+namespace model {
+namespace {
+
+// Schedule 312 is the first failing one (the catalog's bug that numbers O's
+// sequence numbers again; local sanity sees it quickly).
+CheckSpace buggy_space() {
+  CheckSpace c;
+  c.mutation = pbft::Mutation::newview_issues_before_o;
+  return c;
+}
+
+SearchSummary run_one(const CheckSpace& space, std::uint64_t schedules, Shard shard, unsigned threads) {
+  SearchSummary s;
+  s.space = space;
+  s.schedule_budget = schedules;
+  s.shard = shard;
+  s.threads = threads;
+  SearchProgress progress;
+  const SearchOutcome o = search(space, {.schedules = schedules, .threads = threads, .shard = shard}, progress);
+  s.schedules = o.schedules;
+  s.deliveries = o.deliveries;
+  s.seconds = o.seconds;
+  s.stopped_by = o.stopped_by;
+  if (o.violation) s.violation = FoundViolation{.schedule = *o.violation, .counterexample = "ce.jsonl"};
+  return s;
+}
+
+void expect_same_result(const SearchSummary& merged, const SearchSummary& one) {
+  EXPECT_EQ(merged.violation, one.violation);
+  EXPECT_EQ(merged.schedules, one.schedules);
+  EXPECT_EQ(merged.stopped_by, one.stopped_by);
+  EXPECT_EQ(to_json(merged)["n"], to_json(one)["n"]);
+  EXPECT_EQ(merged.shard, Shard{});
+}
+
+TEST(Search, SmallestFailingIndexWhateverTheThreadCount) {
+  const SearchSummary one = run_one(buggy_space(), 2'000, {}, 1);
+  ASSERT_TRUE(one.violation);
+  EXPECT_EQ(one.violation->schedule, 312u);
+  EXPECT_EQ(one.schedules, 313u);
+  for (unsigned threads : {2u, 3u}) {
+    const SearchSummary many = run_one(buggy_space(), 2'000, {}, threads);
+    EXPECT_EQ(many.violation, one.violation) << threads << " threads";
+    EXPECT_EQ(many.schedules, one.schedules) << threads << " threads";
+  }
+}
+
+TEST(Search, ThreeShardsMergedEqualOneSearch) {
+  const SearchSummary one = run_one(buggy_space(), 2'000, {}, 2);
+  for (std::uint64_t count : {3u, 5u}) {
+    std::vector<SearchSummary> shards;
+    for (std::uint64_t i = 0; i < count; ++i) shards.push_back(run_one(buggy_space(), 2'000, {i, count}, 2));
+    // The failing index belongs to one shard; the others run past it.
+    const MergeResult m = merge_shards(shards);
+    ASSERT_TRUE(m.merged) << m.error;
+    expect_same_result(*m.merged, one);
+  }
+}
+
+TEST(Search, ShardsWithoutViolationAddUpToTheBudget) {
+  CheckSpace clean;  // the fixed protocol: no violation in 300 schedules
+  const SearchSummary one = run_one(clean, 300, {}, 2);
+  ASSERT_FALSE(one.violation);
+  EXPECT_EQ(one.schedules, 300u);
+  std::vector<SearchSummary> shards;
+  for (std::uint64_t i = 0; i < 3; ++i) shards.push_back(run_one(clean, 300, {i, 3}, 1));
+  EXPECT_EQ(shards[0].schedules + shards[1].schedules + shards[2].schedules, 300u);
+  const MergeResult m = merge_shards(shards);
+  ASSERT_TRUE(m.merged) << m.error;
+  expect_same_result(*m.merged, one);
+  EXPECT_EQ(m.merged->deliveries, shards[0].deliveries + shards[1].deliveries + shards[2].deliveries);
+}
+
+TEST(Search, SummaryRoundTripsThroughJson) {
+  SearchSummary s = run_one(buggy_space(), 400, {0, 2}, 1);  // 312 is even
+  ASSERT_TRUE(s.violation);
+  s.violation->kind = "local-sanity";
+  s.violation->description = "d";
+  const SearchSummary back = summary_from_json(to_json(s), "s.json");
+  EXPECT_EQ(to_json(back), to_json(s));
+}
+
+TEST(Search, MergeRefusesShardsThatDoNotBelongTogether) {
+  CheckSpace clean;
+  const SearchSummary a = run_one(clean, 10, {0, 2}, 1), b = run_one(clean, 10, {1, 2}, 1);
+  EXPECT_NE(merge_shards({a}).error.find("1 summaries for a search in 2 shards"), std::string::npos);
+  EXPECT_NE(merge_shards({a, a}).error.find("shard 1 is missing or given twice"), std::string::npos);
+  SearchSummary other = b;
+  other.space.seed = 7;
+  EXPECT_NE(merge_shards({a, other}).error.find("\"seed\" is 7"), std::string::npos);
+  EXPECT_TRUE(merge_shards({b, a}).merged);
+}
+
+TEST(Search, ParsesShards) {
+  EXPECT_EQ(parse_shard("2/3"), (Shard{2, 3}));
+  EXPECT_EQ(parse_shard("0/1"), (Shard{0, 1}));
+  for (const char* bad : {"3/3", "1/0", "a/2", "1/", "/2", "1", "-1/2", "1/2/3", ""})
+    EXPECT_FALSE(parse_shard(bad)) << bad;
+  EXPECT_EQ(shard_size({1, 3}, 10), 3u);  // 1, 4, 7
+  EXPECT_EQ(shard_size({0, 3}, 10), 4u);  // 0, 3, 6, 9
+  EXPECT_EQ(shard_size({5, 8}, 3), 0u);
+}
+
+}  // namespace
+}  // namespace model
