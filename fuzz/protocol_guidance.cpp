@@ -1,6 +1,7 @@
 #include "fuzz/protocol_guidance.h"
 
 #include "fuzz/extra_counters.h"
+#include "fuzz/schedule_input.h"
 
 #include <algorithm>
 #include <bit>
@@ -59,12 +60,10 @@ Guidance& Guidance::get() {
 }
 
 Guidance::Guidance() {
-  if (const char* v = std::getenv("PBFTSIM_FUZZ_GUIDANCE"); v && *v) level_ = std::clamp(std::atoi(v), 0, 2);
-  if (const char* v = std::getenv("PBFTSIM_FUZZ_MILESTONES"); v && *v && *v != '0') report_milestones_ = true;
-  if (const char* v = std::getenv("PBFTSIM_FUZZ_STOP_AT"); v && *v) {
-    report_milestones_ = true;
-    stop_at_ = v;
-  }
+  const model::FuzzKnobs& k = knobs();
+  level_ = k.guidance;
+  report_milestones_ = k.milestones;
+  stop_at_ = k.stop_at;
   start_ = now_s();
 }
 

@@ -1,5 +1,7 @@
 #include "fuzz/schedule_input.h"
 
+#include "model/env_knobs.h"
+
 #include "model/violation.h"
 
 #include <cstdio>
@@ -104,42 +106,26 @@ ScheduleInput decode_schedule(std::span<const std::uint8_t> data, const Schedule
   return in;
 }
 
+const model::FuzzKnobs& knobs() {
+  static const model::FuzzKnobs k = [] {
+    try {
+      return model::fuzz_knobs();
+    } catch (const model::EnvError& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+      std::exit(2);
+    }
+  }();
+  return k;
+}
+
 ScheduleOptions options_from_env(Malice malice) {
+  const model::FuzzKnobs& k = knobs();
   ScheduleOptions o;
   o.malice = malice;
-  if (const char* v = std::getenv("PBFTSIM_FUZZ_N"); v && *v) {
-    const std::string s = v;
-    if (s != "4" && s != "7") {
-      std::fprintf(stderr, "PBFTSIM_FUZZ_N=%s: must be 4 or 7\n", v);
-      std::exit(2);
-    }
-    o.force_n = static_cast<std::uint32_t>(std::stoul(s));
-  }
-  if (const char* v = std::getenv("PBFTSIM_FUZZ_KINDS"); v && *v) {
-    o.abort_kinds = 0;
-    const std::string list = v;
-    for (std::size_t start = 0; start <= list.size();) {
-      std::size_t end = list.find(',', start);
-      if (end == std::string::npos) end = list.size();
-      const auto kind = model::parse_violation(list.substr(start, end - start));
-      if (!kind) {
-        std::fprintf(stderr, "PBFTSIM_FUZZ_KINDS=%s: unknown violation kind \"%s\"\n", v,
-                     list.substr(start, end - start).c_str());
-        std::exit(2);
-      }
-      o.abort_kinds |= 1u << static_cast<unsigned>(*kind);
-      start = end + 1;
-    }
-  }
-  if (const char* v = std::getenv("PBFTSIM_FUZZ_LIVENESS"); v && std::string(v) == "0") o.liveness = false;
-  if (const char* v = std::getenv("PBFTSIM_FUZZ_MUTATION"); v && *v) {
-    const auto m = pbft::parse_mutation(v);
-    if (!m) {
-      std::fprintf(stderr, "PBFTSIM_FUZZ_MUTATION=%s: not in the bug catalog\n", v);
-      std::exit(2);
-    }
-    o.mutation = *m;
-  }
+  o.force_n = k.n.value_or(0);
+  o.abort_kinds = k.abort_kinds;
+  o.liveness = k.liveness;
+  o.mutation = k.mutation.value_or(pbft::Mutation::none);
   return o;
 }
 

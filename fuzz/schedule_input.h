@@ -24,6 +24,7 @@
 #include <span>
 
 #include "model/scenario.h"
+#include "model/env_knobs.h"
 #include "pbft/mutation.h"
 
 namespace fuzz {
@@ -62,5 +63,8 @@ ScheduleInput decode_schedule(std::span<const std::uint8_t> data, const Schedule
 // Options from the environment (PBFTSIM_FUZZ_N, PBFTSIM_FUZZ_MUTATION);
 // exits with status 2 on a bad value.
 ScheduleOptions options_from_env(Malice malice);
+// The PBFTSIM_FUZZ_* variables (model/env_knobs.h), parsed once; a bad value
+// is one line on stderr and exit status 2.
+const model::FuzzKnobs& knobs();
 
 }  // namespace fuzz

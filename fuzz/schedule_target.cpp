@@ -21,10 +21,7 @@ model::Simulator& world_for(const ScheduleInput& in) {
   return worlds.get(in.scenario);
 }
 
-std::string trace_dir() {
-  const char* d = std::getenv("PBFTSIM_FUZZ_TRACES");
-  return d && *d ? d : ".";
-}
+std::string trace_dir() { return knobs().traces; }
 
 [[noreturn]] void report(const char* name, const ScheduleInput& in, const model::Violation& v) {
   std::fprintf(stderr, "==pbftsim== %s violation: %s\n", name, v.description.c_str());

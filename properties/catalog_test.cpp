@@ -23,6 +23,7 @@
 #include "properties/case.h"
 #include "properties/catalog_search.h"
 #include "properties/run.h"
+#include "properties/test_knobs.h"
 
 namespace props {
 namespace {
@@ -61,8 +62,8 @@ CatalogBudget budget() {
   // Release runs about 3,000 cases a second; ASan about a fifth of that.
   b.max_cases = 150'000;
   b.max_seconds = kSanitized ? 200 : 120;
-  if (const char* s = std::getenv("PBFTSIM_CATALOG_SECONDS")) b.max_seconds = std::atof(s);
-  if (const char* s = std::getenv("PBFTSIM_CATALOG_CASES")) b.max_cases = std::strtoull(s, nullptr, 10);
+  b.max_seconds = test_knobs().catalog_seconds.value_or(b.max_seconds);
+  b.max_cases = test_knobs().catalog_cases.value_or(b.max_cases);
   return b;
 }
 
@@ -117,8 +118,7 @@ TEST_P(Catalog, FoundWithMaliciousAtMostF) {
               static_cast<unsigned long long>(min->runs), std::string(model::violation_name(*trace.verdict)).c_str(),
               min->tape.size(), static_cast<unsigned long long>(trace.events),
               summary(min->scenario, min->tape.size()).c_str(), path.c_str());
-  const char* update = std::getenv("PBFTSIM_UPDATE_REGRESSIONS");
-  if (!has_regression(name) || (update && std::string(update) == "1")) {
+  if (!has_regression(name) || test_knobs().update_regressions) {
     fs::create_directories(corpus_dir());
     const std::string dest =
         (fs::path(corpus_dir()) / (name + "-" + fmt_hash8(trace.event_hash) + ".jsonl")).string();

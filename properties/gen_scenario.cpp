@@ -5,6 +5,7 @@
 
 #include "properties/gen_choose.h"
 #include "properties/gen_tape.h"
+#include "properties/test_knobs.h"
 
 namespace props {
 
@@ -19,16 +20,7 @@ constexpr std::uint64_t kSafetyHorizon = 10'000'000;
 }  // namespace
 
 std::vector<std::uint32_t> default_sizes() {
-  std::vector<std::uint32_t> out;
-  if (const char* env = std::getenv("PBFTSIM_PROPERTY_SIZES")) {
-    for (const char* p = env; *p;) {
-      char* end = nullptr;
-      const unsigned long n = std::strtoul(p, &end, 10);
-      if (end == p) break;
-      if (n >= 1 && n <= pbft::kMaxReplicas) out.push_back(static_cast<std::uint32_t>(n));
-      p = *end ? end + 1 : end;
-    }
-  }
+  std::vector<std::uint32_t> out = test_knobs().property_sizes;  // PBFTSIM_PROPERTY_SIZES
   if (out.empty()) out = {4, 5, 7, 10};
   return out;
 }

@@ -3,6 +3,9 @@
 // violation, 1 violation found, 2 bad input, 3 internal error.
 #include <cstdio>
 
+#include <fmt/format.h>
+
+#include "model/env_knobs.h"
 #include "tools/command.h"
 
 namespace tools {
@@ -17,6 +20,10 @@ int bad_input(const std::string& what) {
 int main(int argc, char** argv) {
   CLI::App app{"pbftsim: a deterministic harness that checks PBFT safety and finds counterexamples"};
   app.require_subcommand(1);
+  std::string env = "\nEnvironment variables (read by the fuzzers and the tests, model/env_knobs.h):\n";
+  for (const model::EnvKnob& k : model::env_knobs())
+    env += fmt::format("  {:<27} {:<16} {}\n", k.name, k.values, k.meaning);
+  app.footer(env + "\nExit status: 0 no violation, 1 violation found, 2 bad input, 3 internal error.");
   int status = tools::kBadInput;
   tools::add_check_command(app, status);
   tools::add_trace_commands(app, status);

@@ -1,0 +1,57 @@
+#pragma once
+// Every environment variable pbftsim reads, in one place. The front ends
+// that take no flags (the libFuzzer targets, the tests under ctest) are
+// configured by these; each is parsed here, strictly, and a bad value is
+// one line naming the variable, the value and what is allowed. README.md
+// lists them (a test keeps that list complete), and so does `pbftsim --help`.
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pbft/mutation.h"
+
+namespace model {
+
+struct EnvKnob {
+  std::string_view name, values, meaning;
+};
+std::span<const EnvKnob> env_knobs();
+
+struct EnvError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The schedule and attack fuzzers.
+struct FuzzKnobs {
+  std::optional<std::uint32_t> n;          // PBFTSIM_FUZZ_N: pin n (4 or 7)
+  std::optional<pbft::Mutation> mutation;  // PBFTSIM_FUZZ_MUTATION
+  std::uint32_t abort_kinds = ~0u;         // PBFTSIM_FUZZ_KINDS: bit per ViolationKind
+  bool liveness = true;                    // PBFTSIM_FUZZ_LIVENESS
+  int guidance = 2;                        // PBFTSIM_FUZZ_GUIDANCE
+  bool milestones = false;                 // PBFTSIM_FUZZ_MILESTONES (or STOP_AT)
+  std::string stop_at;                     // PBFTSIM_FUZZ_STOP_AT: a milestone name
+  std::string traces = ".";                // PBFTSIM_FUZZ_TRACES
+};
+
+// The property and catalog tests.
+struct TestKnobs {
+  std::vector<std::uint32_t> property_sizes;  // PBFTSIM_PROPERTY_SIZES; empty: the default sizes
+  std::optional<double> catalog_seconds;      // PBFTSIM_CATALOG_SECONDS
+  std::optional<std::uint64_t> catalog_cases;  // PBFTSIM_CATALOG_CASES
+  bool update_regressions = false;             // PBFTSIM_UPDATE_REGRESSIONS
+};
+
+using EnvLookup = std::function<const char*(const char*)>;
+inline const char* process_env(const char* name) { return std::getenv(name); }
+
+// Throw EnvError("PBFTSIM_X=value: what is allowed").
+FuzzKnobs fuzz_knobs(const EnvLookup& lookup = process_env);
+TestKnobs test_knobs(const EnvLookup& lookup = process_env);
+
+}  // namespace model
