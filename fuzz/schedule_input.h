@@ -52,9 +52,6 @@ struct ScheduleOptions {
 struct ScheduleInput {
   model::Scenario scenario;
   std::span<const std::uint8_t> tape;  // the bytes after the header
-  // The scenario's choices packed (at most 62 bits): equal keys mean equal
-  // scenarios, so a world (model::Simulator) can be reused across inputs.
-  std::uint64_t key = 0;
   std::uint32_t context = 0;  // (n = 7) * 2 + timed: for coverage counters
 };
 

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "model/trace.h"
+#include "model/scenario_space.h"
 #include "model/world_pool.h"
 #include "properties/case.h"
 
@@ -25,7 +26,7 @@ Scenario base(std::uint32_t n, World w, pbft::Mutation m) {
   s.network.max_steps = 4'000;
   s.workload.clients = 1;
   s.workload.requests_per_client = 3;
-  s.horizon_us = 10'000'000;
+  s.horizon_us = model::space::kSafetyHorizonUs;
   if (w == World::timed_liveness) {
     // Some drops before GST (retransmitted), then the bound.
     s.network.drop_probability = 0.05;

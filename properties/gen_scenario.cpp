@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "model/scenario_space.h"
 #include "properties/gen_choose.h"
 #include "properties/gen_tape.h"
 #include "properties/test_knobs.h"
@@ -13,10 +14,17 @@ namespace gen = rc::gen;
 using model::NetworkMode;
 using model::StrategyKind;
 
+namespace space = model::space;
+
 namespace {
 constexpr std::uint32_t kMaxFaults = 4;     // f+1 at n = 10
-constexpr std::uint64_t kLivenessBound = 10'000'000;
-constexpr std::uint64_t kSafetyHorizon = 10'000'000;
+
+// RapidCheck picks from the shared tables (model/scenario_space.h), first
+// entry simplest: shrinking moves toward it.
+template <class T, std::size_t N>
+rc::Gen<T> one_of(const T (&table)[N]) {
+  return choose<T>(std::vector<T>(std::begin(table), std::end(table)));
+}
 }  // namespace
 
 std::vector<std::uint32_t> default_sizes() {
@@ -27,27 +35,19 @@ std::vector<std::uint32_t> default_sizes() {
 
 std::vector<pbft::ReplicaId> faulty_positions(const std::vector<std::uint32_t>& raw, std::uint32_t m,
                                               std::uint32_t n) {
-  std::vector<pbft::ReplicaId> out;
-  std::vector<bool> taken(n, false);
-  for (std::uint32_t i = 0; i < m && i < n; ++i) {
-    pbft::ReplicaId r = (i < raw.size() ? raw[i] : 0) % n;
-    while (taken[r]) r = (r + 1) % n;
-    taken[r] = true;
-    out.push_back(r);
-  }
-  return out;
+  return space::place_faults(raw, m, n);
 }
 
 rc::Gen<Choices> gen_choices(const GenOptions& o) {
   const std::vector<StrategyKind> strategies(std::begin(model::kAllStrategies), std::end(model::kAllStrategies));
   // Before GST the network may drop and partition; "never" (past the
   // horizon) keeps it lossy for the whole run. Liveness needs a GST.
-  const auto gst = o.liveness ? choose<std::uint64_t>({0, 300'000, 1'000'000, 2'000'000})
-                              : choose<std::uint64_t>({0, 300'000, 1'000'000, 3'000'000, kSafetyHorizon});
+  const auto gst = o.liveness ? one_of(space::kGstUs)
+                              : choose<std::uint64_t>({0, 300'000, 1'000'000, 3'000'000, space::kSafetyHorizonUs});
   const auto partition = gen::build<Choices::PartitionChoice>(
       gen::set(&Choices::PartitionChoice::on, choose<bool>({false, true})),
-      gen::set(&Choices::PartitionChoice::start_us, choose<std::uint64_t>({0, 50'000, 200'000, 600'000})),
-      gen::set(&Choices::PartitionChoice::length_us, choose<std::uint64_t>({100'000, 400'000, 1'500'000})),
+      gen::set(&Choices::PartitionChoice::start_us, one_of(space::kPartitionStartUs)),
+      gen::set(&Choices::PartitionChoice::length_us, one_of(space::kPartitionLengthUs)),
       gen::set(&Choices::PartitionChoice::a, gen::inRange<std::uint32_t>(0, 10)),
       gen::set(&Choices::PartitionChoice::b, gen::inRange<std::uint32_t>(0, 10)));
   return gen::build<Choices>(
@@ -57,15 +57,15 @@ rc::Gen<Choices> gen_choices(const GenOptions& o) {
                gen::container<std::vector<std::uint32_t>>(kMaxFaults, gen::inRange<std::uint32_t>(0, 10))),
       gen::set(&Choices::strategies, gen::container<std::vector<StrategyKind>>(kMaxFaults, choose(strategies))),
       gen::set(&Choices::mode, choose<NetworkMode>({NetworkMode::async, NetworkMode::timed})),
-      gen::set(&Choices::checkpoint_interval, choose<std::uint32_t>({2, 3, 1, 4})),
-      gen::set(&Choices::window_factor, choose<std::uint32_t>({2, 3})),
+      gen::set(&Choices::checkpoint_interval, one_of(space::kCheckpointIntervals)),
+      gen::set(&Choices::window_factor, one_of(space::kWindowFactors)),
       gen::set(&Choices::clients, gen::inRange<std::uint32_t>(1, 4)),
       gen::set(&Choices::requests, gen::inRange<std::uint32_t>(1, 7)),
       gen::set(&Choices::view_change_timeout_us, choose<std::uint64_t>({400'000, 150'000, 60'000, 25'000, 10'000})),
       gen::set(&Choices::client_timeout_us, choose<std::uint64_t>({500'000, 150'000, 50'000, 20'000})),
-      gen::set(&Choices::drop, choose<double>({0.0, 0.02, 0.1, 0.3})),
-      gen::set(&Choices::duplicate, choose<double>({0.0, 0.05, 0.2})),
-      gen::set(&Choices::reorder, choose<double>({0.0, 0.1, 0.3})),
+      gen::set(&Choices::drop, one_of(space::kDropRates)),
+      gen::set(&Choices::duplicate, one_of(space::kDuplicateRates)),
+      gen::set(&Choices::reorder, one_of(space::kReorderRates)),
       gen::set(&Choices::tail_exponential, choose<bool>({false, true})),
       gen::set(&Choices::no_retransmit, choose<bool>({false, true})),
       gen::set(&Choices::gst_us, gst),
@@ -98,19 +98,15 @@ Case make_case(const GenOptions& o, const Choices& c, std::vector<std::uint32_t>
     net.tail_exponential = c.tail_exponential;
     net.retransmit = o.liveness || !c.no_retransmit;
     net.gst_us = c.gst_us;
-    for (const auto& p : c.partitions) {
-      if (!p.on) continue;
-      net.partitions.push_back({p.start_us, p.start_us + p.length_us,
-                                (std::uint64_t{1} << (p.a % n)) | (std::uint64_t{1} << (p.b % n))});
-    }
+    for (const auto& p : c.partitions)
+      if (p.on) net.partitions.push_back(space::two_replica_partition(p.start_us, p.length_us, p.a, p.b, n));
   }
   s.workload.clients = c.clients;
   s.workload.requests_per_client = c.requests;
   s.workload.client_timeout_us = c.client_timeout_us;
   s.auth = o.auth;
-  s.check_liveness = o.liveness;
-  s.liveness_bound_us = kLivenessBound;
-  s.horizon_us = o.liveness ? net.gst_us + 2 * kLivenessBound : kSafetyHorizon;
+  s.horizon_us = space::kSafetyHorizonUs;
+  if (o.liveness) space::judge_liveness(s);
   return Case{std::move(s), std::move(tape)};
 }
 

@@ -1,0 +1,28 @@
+#include "model/scenario_space.h"
+
+namespace model::space {
+
+std::vector<pbft::ReplicaId> place_faults(const std::vector<std::uint32_t>& raw, std::uint32_t m, std::uint32_t n) {
+  std::vector<pbft::ReplicaId> out;
+  std::vector<bool> taken(n, false);
+  for (std::uint32_t i = 0; i < m && i < n; ++i) {
+    pbft::ReplicaId r = (i < raw.size() ? raw[i] : 0) % n;
+    while (taken[r]) r = (r + 1) % n;
+    taken[r] = true;
+    out.push_back(r);
+  }
+  return out;
+}
+
+Partition two_replica_partition(std::uint64_t start_us, std::uint64_t length_us, std::uint32_t a, std::uint32_t b,
+                                std::uint32_t n) {
+  return {start_us, start_us + length_us, (std::uint64_t{1} << (a % n)) | (std::uint64_t{1} << (b % n))};
+}
+
+void judge_liveness(Scenario& s) {
+  s.check_liveness = true;
+  s.liveness_bound_us = kLivenessBoundUs;
+  s.horizon_us = liveness_horizon_us(s.network.gst_us);
+}
+
+}  // namespace model::space
