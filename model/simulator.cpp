@@ -38,7 +38,8 @@ Simulator::Simulator(const Scenario& s)
       faulty_(s.config.n),
       checkers_(scenario_),
       boundary_(honest_mask(s), s.auth),
-      replica_timer_(s.config.n, 0) {
+      replica_timer_(s.config.n, 0),
+      network_(make_network(scenario_)) {
   assert(validate(s).empty());
   coalition_.member.assign(s.config.n, false);
   coalition_.in_group_a.assign(s.config.n, false);
@@ -63,7 +64,6 @@ Simulator::Simulator(const Scenario& s)
   // as a fifth of a short run's cost.
   const std::size_t room = std::size_t{4} * s.config.n * s.config.n;
   slab_.reserve(room);
-  heap_.reserve(room);
   free_.reserve(room);
   effects_.sends.reserve(8);
   effects_.events.reserve(8);
@@ -82,23 +82,7 @@ void Simulator::schedule(Item item, std::uint64_t delay_us) {
   item.time = now_us_ + delay_us;
   item.order = order_++;
   if (item.carries_message()) ++sent_[item.message].holders;
-  const bool timer = is_timer(item);
-  const std::uint32_t index = store(item);
-  if (scenario_.network.mode == NetworkMode::async) {
-    (timer ? async_timers_ : async_messages_).push_back(index);
-    return;
-  }
-  heap_.push({slab_[index].time, slab_[index].order, index});
-}
-
-bool Simulator::cut_off(std::uint32_t from, std::uint32_t to) const {
-  if (from >= scenario_.config.n || to >= scenario_.config.n) return false;  // clients are never cut off
-  for (const auto& p : scenario_.network.partitions) {
-    if (now_us_ < p.start_us || now_us_ >= p.end_us) continue;
-    const bool a = (p.isolated >> from) & 1, b = (p.isolated >> to) & 1;
-    if (a != b) return true;
-  }
-  return false;
+  network_->push({.time = item.time, .order = item.order, .index = store(item), .timer = is_timer(item)});
 }
 
 void Simulator::transmit(std::uint32_t from, std::uint32_t to, std::uint32_t message, bool resend) {
@@ -116,37 +100,21 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, std::uint32_t mes
     e.time_us = now_us_;
     return e;
   };
-  if (net.mode == NetworkMode::async) {
-    // Sends are not part of the run's hash: the deliveries that follow are.
-    if (sink_) sink_->on_event(trace(EventType::send, 0));
-    schedule(item, 0);
-    return;
-  }
-  const bool before_gst = now_us_ < net.gst_us;
-  if (before_gst && (cut_off(from, to) || tape_->chance(net.drop_probability))) {
+  const Transmission t = network_->transmit(from, to, now_us_, *tape_);
+  if (t.dropped) {
     ++stats_.dropped;
     record(trace(EventType::drop, net.retransmit));
     if (net.retransmit)  // the link tries again later (`to` keeps the client offset)
       schedule(Item{.from = from, .to = to, .message = message, .kind = Item::Kind::resend}, net.retransmit_after_us);
     return;
   }
-  std::uint64_t delay = net.min_delay_us + tape_->pick(static_cast<std::uint32_t>(net.max_delay_us - net.min_delay_us + 1));
-  if (tape_->chance(net.tail_probability)) {
-    // The tail applies throughout; after GST an exponential tail is capped
-    // so that delays stay bounded.
-    std::uint64_t tail = net.tail_exponential
-                             ? static_cast<std::uint64_t>(net.tail_mean_us * -std::log1p(-static_cast<double>(tape_->pick(65536)) / 65536.0))
-                             : tape_->pick(static_cast<std::uint32_t>(net.tail_max_us + 1));
-    if (!before_gst) tail = std::min(tail, net.tail_max_us);
-    delay += tail;
-  }
-  if (before_gst && tape_->chance(net.reorder_probability)) delay += net.max_delay_us;
-  if (sink_) sink_->on_event(trace(EventType::send, delay));
-  if (before_gst && tape_->chance(net.duplicate_probability)) {
+  // Sends are not part of the run's hash: the deliveries that follow are.
+  if (sink_) sink_->on_event(trace(EventType::send, t.delay_us));
+  if (t.duplicate_delay_us) {
     ++stats_.duplicated;
-    schedule(item, delay + net.min_delay_us + tape_->pick(static_cast<std::uint32_t>(net.max_delay_us + 1)));
+    schedule(item, *t.duplicate_delay_us);
   }
-  schedule(item, delay);
+  schedule(item, t.delay_us);
 }
 
 std::uint32_t Simulator::keep(Message&& m) {
@@ -200,7 +168,7 @@ void Simulator::set_replica_timer(ReplicaId r, const pbft::TimerOp& op) {
     return;
   }
   replica_timer_[r] = op.token;
-  drop_async_timer(Item::Kind::replica_timer, r);
+  forget_timer(Item::Kind::replica_timer, r);
   schedule(Item{.token = op.token, .to = r, .kind = Item::Kind::replica_timer}, op.delay_us);
 }
 
@@ -220,15 +188,9 @@ Simulator::Item Simulator::take(std::uint32_t index) {
   return slab_[index];
 }
 
-void Simulator::drop_async_timer(Item::Kind kind, std::uint32_t to) {
-  // Async mode keeps one pending timer per owner; timed mode lets stale ones
-  // expire harmlessly (their tokens no longer match).
-  if (scenario_.network.mode == NetworkMode::async)
-    std::erase_if(async_timers_, [&](std::uint32_t i) {
-      if (slab_[i].kind != kind || slab_[i].to != to) return false;
-      take(i);
-      return true;
-    });
+void Simulator::forget_timer(Item::Kind kind, std::uint32_t to) {
+  network_->forget_timers([&](std::uint32_t i) { return slab_[i].kind == kind && slab_[i].to == to; },
+                          [&](std::uint32_t i) { take(i); });
 }
 
 template <class Input>
@@ -313,7 +275,7 @@ void Simulator::client_send(pbft::ClientId c, bool broadcast) {
     transmit(from, scenario_.config.primary(clients_[c].believed_view()), message);
   }
   release(message);
-  drop_async_timer(Item::Kind::client_timer, c);
+  forget_timer(Item::Kind::client_timer, c);
   schedule(Item{.token = clients_[c].arm_timer(), .to = c, .kind = Item::Kind::client_timer},
            scenario_.workload.client_timeout_us);
 }
@@ -414,11 +376,9 @@ void Simulator::reset(Tape& tape, TraceSink* sink) {
   outgoing_.clear();
   strategy_timers_.clear();
   std::fill(replica_timer_.begin(), replica_timer_.end(), 0);
-  heap_.clear();
+  network_->clear();
   slab_.clear();
   free_.clear();
-  async_messages_.clear();
-  async_timers_.clear();
   sent_.clear();
   free_sent_.clear();
   stats_ = {};
@@ -434,28 +394,10 @@ bool Simulator::finished() const {
 }
 
 bool Simulator::step() {
-  const bool timed = scenario_.network.mode == NetworkMode::timed;
-  std::uint32_t index = 0;
-  if (timed) {
-    if (heap_.empty() || heap_.top().time > scenario_.horizon_us) return false;
-    ++stats_.steps;
-    index = heap_.pop().index;
-  } else {
-    const auto messages = static_cast<std::uint32_t>(async_messages_.size());
-    const auto timers = static_cast<std::uint32_t>(async_timers_.size());
-    if (messages + timers == 0) return false;
-    ++stats_.steps;
-    if (stats_.steps > scenario_.network.max_steps) return false;
-    // A timer fires only when the tape says so (1 in 16 while messages are
-    // in flight, like a timeout that is long next to delays); pick 0
-    // delivers the oldest message.
-    auto& from = messages > 0 && (timers == 0 || tape_->pick(16) != 15) ? async_messages_ : async_timers_;
-    const std::size_t i = tape_->pick(static_cast<std::uint32_t>(from.size()));
-    index = from[i];
-    from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
-  }
-  const Item item = take(index);
-  now_us_ = timed ? item.time : stats_.steps;  // async time counts steps
+  const auto next = network_->next(*tape_, stats_.steps);
+  if (!next) return false;
+  const Item item = take(next->index);
+  now_us_ = next->now_us;
   deliver(item);
   if (item.carries_message()) release(item.message);
   return true;
@@ -471,7 +413,7 @@ RunResult Simulator::run(Tape& tape, TraceSink* sink) {
   stats_.end_time_us = now_us_;
   if (scenario_.network.mode == NetworkMode::timed) {
     // Nothing left in flight means nothing will ever happen: judge at the horizon.
-    const std::uint64_t judged_at = heap_.empty() ? std::max(now_us_, scenario_.horizon_us) : now_us_;
+    const std::uint64_t judged_at = network_->idle() ? std::max(now_us_, scenario_.horizon_us) : now_us_;
     checkers_.check_liveness(judged_at, true);
   }
   RunResult result;

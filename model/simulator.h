@@ -9,7 +9,7 @@
 #include "model/adversary.h"
 #include "model/checkers.h"
 #include "model/client.h"
-#include "model/event_queue.h"
+#include "model/network.h"
 #include "model/scenario.h"
 #include "model/strategy.h"
 #include "model/tape.h"
@@ -97,13 +97,12 @@ class Simulator {
   void activate(pbft::ReplicaId r, Input input);
   void apply_honest(pbft::ReplicaId r);
   void apply_faulty(pbft::ReplicaId r);
-  void drop_async_timer(Item::Kind kind, std::uint32_t to);
+  void forget_timer(Item::Kind kind, std::uint32_t to);  // the owner's older one (async)
   void set_replica_timer(pbft::ReplicaId r, const pbft::TimerOp& op);
   void submit_next(pbft::ClientId c);
   void client_send(pbft::ClientId c, bool broadcast);
   void record(TraceEvent e);
   bool tracing() const { return hashing_ || sink_ != nullptr; }
-  bool cut_off(std::uint32_t from, std::uint32_t to) const;
   bool finished() const;
 
   const Scenario scenario_;
@@ -133,14 +132,11 @@ class Simulator {
   pbft::Effects effects_;
   std::vector<std::uint64_t> replica_timer_;  // armed token per replica (0: none)
 
-  // Timed mode: a queue of small keys over a slab of items. Async mode:
-  // items in arrival order, the tape picks one.
-  EventQueue heap_;
+  // Items live in a slab; the network (timed or async) holds their indices
+  // and decides what comes next.
+  std::unique_ptr<Network> network_;
   std::vector<Item> slab_;
   std::vector<std::uint32_t> free_;
-  // Async mode: slab indices, so removing from the middle moves 4 bytes an entry.
-  std::vector<std::uint32_t> async_messages_;  // in arrival order
-  std::vector<std::uint32_t> async_timers_;    // at most one per replica and per client
   std::uint32_t store(const Item& item);       // into the slab
   Item take(std::uint32_t index);              // out of it
   std::vector<Sent> sent_;

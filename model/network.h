@@ -1,0 +1,65 @@
+#pragma once
+// The two network models behind one interface (after TigerBeetle's
+// packet_simulator): what happens to a transmission — dropped, delayed,
+// duplicated — and which waiting item the simulator handles next. The
+// simulator owns the items (messages in flight, timers) in a slab; a network
+// holds their slab indices.
+//
+//   timed: virtual time. Delays, drops, duplicates, reordering and
+//          partitions are drawn from the tape (until GST); items wait in a
+//          queue ordered by (time, send order); the run ends at the horizon.
+//   async: no time. Every message arrives eventually, in any order: the tape
+//          picks the next message (or, 1 in 16, a timer); the run ends after
+//          max_steps deliveries.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "model/event_queue.h"
+#include "model/scenario.h"
+#include "model/tape.h"
+
+namespace model {
+
+// The fate of one transmission.
+struct Transmission {
+  bool dropped = false;                           // lost (the link may retransmit it later)
+  std::uint64_t delay_us = 0;                     // of the copy delivered
+  std::optional<std::uint64_t> duplicate_delay_us;  // a second copy, delivered too
+};
+
+// An item waiting: its slab index, due time and send order.
+struct Waiting {
+  std::uint64_t time = 0, order = 0;
+  std::uint32_t index = 0;
+  bool timer = false;  // a timer (or a scheduled release), not a message
+};
+
+class Network {
+ public:
+  virtual ~Network() = default;
+  virtual void clear() = 0;
+  // `now_us` is the simulator's clock; from/to are endpoints (clients are
+  // never cut off by a partition).
+  virtual Transmission transmit(std::uint32_t from, std::uint32_t to, std::uint64_t now_us, Tape& tape) = 0;
+  virtual void push(const Waiting& w) = 0;
+  // The next item and the clock when it is handled; nullopt when the run is
+  // over. `steps` counts the items handled (async stops at max_steps).
+  struct Next {
+    std::uint32_t index;
+    std::uint64_t now_us;
+  };
+  virtual std::optional<Next> next(Tape& tape, std::uint64_t& steps) = 0;
+  // Async keeps one pending timer per owner: removes those `stale` names
+  // (giving each to `drop`). Timed lets stale timers expire: their tokens no
+  // longer match.
+  virtual void forget_timers(const std::function<bool(std::uint32_t index)>& stale,
+                             const std::function<void(std::uint32_t index)>& drop) = 0;
+  virtual bool idle() const = 0;  // nothing waits
+};
+
+std::unique_ptr<Network> make_network(const Scenario& s);
+
+}  // namespace model
