@@ -64,6 +64,13 @@ Guidance::Guidance() {
   level_ = k.guidance;
   report_milestones_ = k.milestones;
   stop_at_ = k.stop_at;
+  if (!stop_at_.empty() && std::none_of(std::begin(kMilestoneNames), std::end(kMilestoneNames),
+                                        [&](const char* name) { return stop_at_ == name; })) {
+    std::string names;
+    for (const char* name : kMilestoneNames) names += std::string(names.empty() ? "" : ", ") + name;
+    std::fprintf(stderr, "PBFTSIM_FUZZ_STOP_AT=%s: must be a milestone: %s\n", stop_at_.c_str(), names.c_str());
+    std::exit(2);
+  }
   start_ = now_s();
 }
 

@@ -1,5 +1,6 @@
 #include "model/env_knobs.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -112,7 +113,8 @@ TestKnobs test_knobs(const EnvLookup& lookup) {
   if (const auto v = get(lookup, "PBFTSIM_CATALOG_SECONDS")) {
     char* end = nullptr;
     const double s = std::strtod(v->c_str(), &end);
-    if (end != v->c_str() + v->size() || !std::isfinite(s) || s < 0) bad("PBFTSIM_CATALOG_SECONDS", *v, "seconds, 0 or more");
+    const bool plain = std::isdigit(static_cast<unsigned char>((*v)[0])) && v->find_first_of("xXeEpP") == std::string::npos;
+    if (!plain || end != v->c_str() + v->size() || !std::isfinite(s) || s < 0) bad("PBFTSIM_CATALOG_SECONDS", *v, "seconds, 0 or more");
     k.catalog_seconds = s;
   }
   if (const auto v = get(lookup, "PBFTSIM_CATALOG_CASES")) {

@@ -92,11 +92,13 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
   const auto worker = [&] {
     WorldPool worlds;
     for (;;) {
+      // Stop before claiming, never after: indices are claimed in increasing
+      // order and every claimed one runs, so all indices below a reported
+      // violation have run. After a violation, smaller indices still run.
+      if (limits.time_limit_s > 0 && Clock::now() > deadline) timed_out = true;
+      if (stopping() && first_violation.load() == kNone) return;
       const std::uint64_t k = next.fetch_add(1);
       if (k >= total || k > first_violation.load()) return;
-      if ((k & 63) == 0 && limits.time_limit_s > 0 && Clock::now() > deadline) timed_out = true;
-      // An earlier violation is still being confirmed by smaller indices: finish those.
-      if (stopping() && first_violation.load() == kNone) return;
       const std::uint64_t i = k * shard.count + shard.index;
       Tape tape = space.tape(i);
       const RunResult r = worlds.get(space.scenario(i)).run(tape);
@@ -122,7 +124,7 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
     while (!all_claimed() && first_violation.load() == kNone && progress.done.load() < total) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       const double secs = std::chrono::duration<double>(Clock::now() - start).count();
-      if (stopping() || (limits.time_limit_s > 0 && secs > limits.time_limit_s + 1)) break;
+      if (stopping()) break;
       tick(secs);
     }
   } else {

@@ -94,7 +94,9 @@ SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name
   const auto m = pbft::parse_mutation(text(j, "mutation"));
   if (!m) fail("\"mutation\" is not in the bug catalog");
   c.mutation = *m;
-  c.auth = text(j, "auth") == "on";
+  const std::string auth = text(j, "auth");
+  if (auth != "on" && auth != "off") fail("\"auth\" must be on or off");
+  c.auth = auth == "on";
   if (!field(j, "schedule_budget").is_null()) s.schedule_budget = number(j, "schedule_budget");
   s.time_limit_s = real(j, "time_limit");
   const auto shard = parse_shard(text(j, "shard"));
@@ -122,9 +124,14 @@ SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name
 
 MergeResult merge_shards(std::vector<SearchSummary> shards) {
   if (shards.empty()) return {std::nullopt, "no summaries to merge"};
-  std::sort(shards.begin(), shards.end(), [](const auto& a, const auto& b) { return a.shard.index < b.shard.index; });
+  std::stable_sort(shards.begin(), shards.end(),
+                   [](const auto& a, const auto& b) { return a.shard.index < b.shard.index; });
   const SearchSummary& first = shards.front();
   const std::uint64_t count = first.shard.count;
+  for (const SearchSummary& s : shards)
+    if (s.shard.count != count)
+      return {std::nullopt, fmt::format("shard {} belongs to a search in {} shards, shard {} to one in {}",
+                                        shard_text(s.shard), s.shard.count, shard_text(first.shard), count)};
   if (shards.size() != count)
     return {std::nullopt, fmt::format("{} summaries for a search in {} shards", shards.size(), count)};
   const nlohmann::json space = [&] {
@@ -143,8 +150,13 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
   bool all_budgets_used = true;
   for (std::size_t k = 0; k < shards.size(); ++k) {
     const SearchSummary& s = shards[k];
-    if (s.shard.count != count || s.shard.index != k)
+    if (s.shard.index != k)
       return {std::nullopt, fmt::format("shard {} is missing or given twice (found {})", k, shard_text(s.shard))};
+    if (s.violation && !s.shard.owns(s.violation->schedule))
+      return {std::nullopt, fmt::format("shard {} reports schedule {}, which is not one of its own",
+                                        shard_text(s.shard), s.violation->schedule)};
+    if ((s.stopped_by == StopReason::violation) != s.violation.has_value())
+      return {std::nullopt, fmt::format("shard {}: \"stopped_by\" and \"violation\" disagree", shard_text(s.shard))};
     nlohmann::json j = to_json(s);
     for (const auto& [key, value] : space.items())
       if (j[key] != value)
@@ -162,12 +174,18 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
       out.stopped_by = s.stopped_by;
     }
   }
-  if (out.violation) {
+  if (out.violation && all_budgets_used) {
     // Every smaller index was checked by its shard (each checks all of its
-    // indices below its own first violation), so one machine would have
-    // stopped here too.
+    // indices below its own first violation, or its whole budget), so one
+    // machine would have stopped here too.
     out.schedules = out.violation->schedule + 1;
     out.stopped_by = StopReason::violation;
+  } else if (out.violation) {
+    // A shard stopped early: the violation is real, but a smaller failing
+    // schedule may lie in what that shard did not run.
+    return {std::move(out), fmt::format("a shard stopped by {} before its budget: schedule {} is a violation, "
+                                        "but not proven the smallest",
+                                        stop_reason_name(out.stopped_by), out.violation->schedule)};
   } else if (all_budgets_used) {
     out.stopped_by = StopReason::schedules;
   }

@@ -41,7 +41,9 @@ nlohmann::json to_json(const SearchSummary& s);
 SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name);
 
 // Merges the summaries of shards 0..N-1 of one search (any order). Returns
-// the merged summary, or why they do not belong together.
+// the merged summary, or why they do not belong together (error, no
+// summary). With a summary, `error` may hold a caveat: a shard that stopped
+// early leaves the violation unproven as the smallest.
 struct MergeResult {
   std::optional<SearchSummary> merged;
   std::string error;

@@ -8,7 +8,8 @@ namespace {
 struct Mixer {
   std::uint64_t h = 0x84222325cbf29ce4ULL;
   void operator()(std::uint64_t v) { h = (h ^ v) * 0x100000001b3ULL; }
-  void operator()(double v) { (*this)(std::bit_cast<std::uint64_t>(v)); }
+  // -0.0 == 0.0 for operator==, so both hash as 0.0.
+  void operator()(double v) { (*this)(std::bit_cast<std::uint64_t>(v == 0 ? 0.0 : v)); }
 };
 }  // namespace
 

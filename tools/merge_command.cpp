@@ -45,6 +45,7 @@ int merge(const MergeOptions& o) {
   }
   const model::MergeResult m = model::merge_shards(std::move(shards));
   if (!m.merged) return bad_input("cannot merge: " + m.error);
+  if (!m.error.empty()) std::fprintf(stderr, "pbftsim: note: %s\n", m.error.c_str());
   std::printf("%s\n", model::result_line(*m.merged).c_str());
   if (m.merged->violation)
     std::printf("counterexample: %s\nreplay with: pbftsim replay %s\n", m.merged->violation->counterexample.c_str(),

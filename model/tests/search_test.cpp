@@ -98,6 +98,41 @@ TEST(Search, MergeRefusesShardsThatDoNotBelongTogether) {
   EXPECT_TRUE(merge_shards({b, a}).merged);
 }
 
+TEST(Search, AShardStoppedEarlyLeavesTheViolationUnproven) {
+  const SearchSummary found = run_one(buggy_space(), 2'000, {0, 2}, 1);  // 312 is even
+  ASSERT_TRUE(found.violation);
+  SearchSummary early = run_one(buggy_space(), 2'000, {1, 2}, 1);
+  early.stopped_by = StopReason::time_limit;  // as if its time ran out
+  early.violation.reset();
+  early.schedules = 10;
+  const MergeResult m = merge_shards({found, early});
+  ASSERT_TRUE(m.merged) << m.error;
+  EXPECT_NE(m.error.find("not proven the smallest"), std::string::npos) << m.error;
+  EXPECT_EQ(m.merged->stopped_by, StopReason::time_limit);
+  EXPECT_EQ(m.merged->violation->schedule, 312u);
+}
+
+TEST(Search, MergeRefusesAViolationOutsideItsShard) {
+  SearchSummary a = run_one(buggy_space(), 2'000, {0, 2}, 1);
+  SearchSummary b = run_one(buggy_space(), 2'000, {1, 2}, 1);
+  ASSERT_TRUE(a.violation);
+  a.violation->schedule = 313;  // odd: shard 1's
+  EXPECT_NE(merge_shards({a, b}).error.find("reports schedule 313, which is not one of its own"), std::string::npos);
+  SearchSummary other_count = run_one(CheckSpace{}, 10, {1, 3}, 1);
+  other_count.stopped_by = StopReason::schedules;
+  EXPECT_NE(merge_shards({b, other_count}).error.find("belongs to a search in 3 shards"), std::string::npos);
+}
+
+TEST(Search, AnInterruptStopsBeforeClaimingMore) {
+  std::atomic<bool> interrupt{true};
+  SearchProgress progress;
+  const SearchOutcome o =
+      search(buggy_space(), {.schedules = 2'000, .threads = 2, .interrupt = &interrupt}, progress);
+  EXPECT_FALSE(o.violation);
+  EXPECT_EQ(o.schedules, 0u);
+  EXPECT_EQ(o.stopped_by, StopReason::interrupted);
+}
+
 TEST(Search, ParsesShards) {
   EXPECT_EQ(parse_shard("2/3"), (Shard{2, 3}));
   EXPECT_EQ(parse_shard("0/1"), (Shard{0, 1}));
