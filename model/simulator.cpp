@@ -41,17 +41,9 @@ Simulator::Simulator(const Scenario& s)
       replica_timer_(s.config.n, 0),
       network_(make_network(scenario_)) {
   assert(validate(s).empty());
-  coalition_.member.assign(s.config.n, false);
-  coalition_.in_group_a.assign(s.config.n, false);
-  for (const auto& f : s.faults)
-    if (f.strategy == StrategyKind::split) coalition_.member[f.replica] = true;
-  // The split attack's two groups: the first half of the honest replicas, and the rest.
-  std::uint32_t honest_count = s.config.n - s.malicious(), seen = 0;
-  for (ReplicaId r = 0; r < s.config.n; ++r) {
-    if (s.is_faulty(r)) continue;
-    fresh_replicas_[r].emplace(s.config, r);
-    coalition_.in_group_a[r] = seen++ < (honest_count + 1) / 2;
-  }
+  coalition_ = Coalition::of(scenario_);
+  for (ReplicaId r = 0; r < s.config.n; ++r)
+    if (!s.is_faulty(r)) fresh_replicas_[r].emplace(s.config, r);
   honest_ = fresh_replicas_;
   for (const auto& f : s.faults) {
     fresh_faulty_[f.replica] = make_strategy(f.strategy, s.config, f.replica);
@@ -370,8 +362,7 @@ void Simulator::reset(Tape& tape, TraceSink* sink) {
   clients_done_ = 0;
   checkers_ = fresh_checkers_;
   boundary_.reset();
-  coalition_.splits.clear();
-  coalition_.next_seq = 1;
+  coalition_.restart();
   known_requests_.clear();
   outgoing_.clear();
   strategy_timers_.clear();

@@ -410,4 +410,22 @@ std::unique_ptr<Strategy> make_strategy(StrategyKind kind, const pbft::Config& c
   return std::make_unique<Silent>();
 }
 
+Coalition Coalition::of(const Scenario& s) {
+  Coalition c;
+  c.member.assign(s.config.n, false);
+  c.in_group_a.assign(s.config.n, false);
+  for (const auto& f : s.faults)
+    if (f.strategy == StrategyKind::split) c.member[f.replica] = true;
+  const std::uint32_t honest_count = s.config.n - s.malicious();
+  std::uint32_t seen = 0;
+  for (pbft::ReplicaId r = 0; r < s.config.n; ++r)
+    if (!s.is_faulty(r)) c.in_group_a[r] = seen++ < (honest_count + 1) / 2;
+  return c;
+}
+
+void Coalition::restart() {
+  splits.clear();
+  next_seq = 1;
+}
+
 }  // namespace model

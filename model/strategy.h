@@ -32,6 +32,11 @@ struct Coalition {
   std::vector<bool> in_group_a;  // honest replicas that see group_a's story
   std::map<std::pair<pbft::View, pbft::Seq>, Split> splits;
   pbft::Seq next_seq = 1;
+
+  // The `split` replicas of a scenario, and the two groups they split the
+  // honest replicas into: the first half of them, and the rest.
+  static Coalition of(const Scenario& s);
+  void restart();  // a new run: no splits yet
 };
 
 struct StrategyContext {
