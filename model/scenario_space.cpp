@@ -2,6 +2,18 @@
 
 namespace model::space {
 
+std::vector<Fault> draw_faults(Tape& tape, std::vector<pbft::ReplicaId> order, std::uint32_t m,
+                               std::optional<StrategyKind> fixed, std::span<const StrategyKind> mix) {
+  std::vector<Fault> out;
+  const auto n = static_cast<std::uint32_t>(order.size());
+  for (std::uint32_t k = 0; k < m && k < n; ++k) {
+    std::swap(order[k], order[k + tape.pick(n - k)]);
+    const StrategyKind kind = fixed ? *fixed : mix[tape.pick(static_cast<std::uint32_t>(mix.size()))];
+    out.push_back({order[k], kind});
+  }
+  return out;
+}
+
 std::vector<pbft::ReplicaId> place_faults(const std::vector<std::uint32_t>& raw, std::uint32_t m, std::uint32_t n) {
   std::vector<pbft::ReplicaId> out;
   std::vector<bool> taken(n, false);

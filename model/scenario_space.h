@@ -5,9 +5,12 @@
 // check, the catalog and the sweep pick from these, each with its own
 // source of choices, so a knob is added or changed here once.
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "model/scenario.h"
+#include "model/tape.h"
 
 namespace model::space {
 
@@ -30,6 +33,12 @@ inline constexpr std::uint64_t kLivenessBoundUs = 10'000'000;
 inline constexpr std::uint64_t kSafetyHorizonUs = 10'000'000;
 // A liveness run lasts until every bound after GST can have passed.
 inline constexpr std::uint64_t liveness_horizon_us(std::uint64_t gst_us) { return gst_us + 2 * kLivenessBoundUs; }
+
+// m faulty replicas drawn from the tape without replacement (a partial
+// Fisher-Yates shuffle of `order`, so picks of 0 take them in that order),
+// each with the strategy `fixed`, or one drawn from `mix`.
+std::vector<Fault> draw_faults(Tape& tape, std::vector<pbft::ReplicaId> order, std::uint32_t m,
+                               std::optional<StrategyKind> fixed, std::span<const StrategyKind> mix);
 
 // m distinct faulty replicas from raw picks: pick i names replica
 // raw[i] mod n, or the next free one after it.

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "model/scenario_space.h"
 #include "model/world_pool.h"
 
 namespace model {
@@ -29,12 +30,7 @@ Scenario CheckSpace::scenario(std::uint64_t i) const {
   Tape pick = Tape::from_seed(seed * 0x9e3779b97f4a7c15ULL + i);
   std::vector<pbft::ReplicaId> ids(n);
   for (pbft::ReplicaId r = 0; r < n; ++r) ids[r] = r;
-  for (std::uint32_t k = 0; k < malicious; ++k) {
-    const std::uint32_t j = k + pick.pick(n - k);
-    std::swap(ids[k], ids[j]);
-    const StrategyKind kind = strategy ? *strategy : kAllStrategies[pick.pick(std::size(kAllStrategies))];
-    s.faults.push_back({ids[k], kind});
-  }
+  s.faults = space::draw_faults(pick, std::move(ids), malicious, strategy, kAllStrategies);
   return s;
 }
 

@@ -15,6 +15,7 @@
 #include "model/scenario.h"
 #include "model/seed_protocol.h"
 #include "model/simulator.h"
+#include "model/scenario_space.h"
 #include "model/world_pool.h"
 #include "pbft/hash.h"
 
@@ -63,13 +64,8 @@ class TrialRunner {
     // benign tape spares the primary), then a strategy for each.
     std::vector<pbft::ReplicaId> ids(c_.n);
     for (std::uint32_t i = 0; i < c_.n; ++i) ids[i] = c_.n - 1 - i;
-    std::vector<Fault> faults;
-    for (std::uint32_t k = 0; k < m; ++k) {
-      std::swap(ids[k], ids[k + tape.pick(c_.n - k)]);
-      const StrategyKind kind =
-          c_.strategy == "mix" ? kMix[tape.pick(std::size(kMix))] : *parse_strategy(c_.strategy);
-      faults.push_back({ids[k], kind});
-    }
+    const auto fixed = c_.strategy == "mix" ? std::nullopt : parse_strategy(c_.strategy);
+    std::vector<Fault> faults = space::draw_faults(tape, std::move(ids), m, fixed, kMix);
     std::sort(faults.begin(), faults.end(), [](const Fault& a, const Fault& b) { return a.replica < b.replica; });
     const RunResult r = simulator_for(std::move(faults)).run(tape);
     const bool success = m < c_.n && !r.violation && r.all_executed;
