@@ -16,28 +16,7 @@ class TimedNetwork final : public Network {
   void clear() override { queue_.clear(); }
 
   Transmission transmit(std::uint32_t from, std::uint32_t to, std::uint64_t now_us, Tape& tape) override {
-    Transmission t;
-    const bool before_gst = now_us < net_.gst_us;
-    if (before_gst && (cut_off(from, to, now_us) || tape.chance(net_.drop_probability))) {
-      t.dropped = true;
-      return t;
-    }
-    std::uint64_t delay = net_.min_delay_us + tape.pick(static_cast<std::uint32_t>(net_.max_delay_us - net_.min_delay_us + 1));
-    if (tape.chance(net_.tail_probability)) {
-      // The tail applies throughout; after GST an exponential tail is capped
-      // so that delays stay bounded.
-      std::uint64_t tail =
-          net_.tail_exponential
-              ? static_cast<std::uint64_t>(net_.tail_mean_us * -std::log1p(-static_cast<double>(tape.pick(65536)) / 65536.0))
-              : tape.pick(static_cast<std::uint32_t>(net_.tail_max_us + 1));
-      if (!before_gst) tail = std::min(tail, net_.tail_max_us);
-      delay += tail;
-    }
-    if (before_gst && tape.chance(net_.reorder_probability)) delay += net_.max_delay_us;
-    t.delay_us = delay;
-    if (before_gst && tape.chance(net_.duplicate_probability))
-      t.duplicate_delay_us = delay + net_.min_delay_us + tape.pick(static_cast<std::uint32_t>(net_.max_delay_us + 1));
-    return t;
+    return timed_transmission(net_, n_, from, to, now_us, tape);
   }
 
   void push(const Waiting& w) override { queue_.push({w.time, w.order, w.index}); }
@@ -54,16 +33,6 @@ class TimedNetwork final : public Network {
   bool idle() const override { return queue_.empty(); }
 
  private:
-  bool cut_off(std::uint32_t from, std::uint32_t to, std::uint64_t now_us) const {
-    if (from >= n_ || to >= n_) return false;  // clients are never cut off
-    for (const auto& p : net_.partitions) {
-      if (now_us < p.start_us || now_us >= p.end_us) continue;
-      const bool a = (p.isolated >> from) & 1, b = (p.isolated >> to) & 1;
-      if (a != b) return true;
-    }
-    return false;
-  }
-
   const NetworkConfig& net_;
   std::uint32_t n_;
   std::uint64_t horizon_us_;
@@ -118,6 +87,44 @@ class AsyncNetwork final : public Network {
 };
 
 }  // namespace
+
+namespace {
+bool cut_off(const NetworkConfig& net, std::uint32_t n, std::uint32_t from, std::uint32_t to, std::uint64_t now_us) {
+  if (from >= n || to >= n) return false;  // clients are never cut off
+  for (const auto& p : net.partitions) {
+    if (now_us < p.start_us || now_us >= p.end_us) continue;
+    const bool a = (p.isolated >> from) & 1, b = (p.isolated >> to) & 1;
+    if (a != b) return true;
+  }
+  return false;
+}
+}  // namespace
+
+Transmission timed_transmission(const NetworkConfig& net, std::uint32_t n, std::uint32_t from, std::uint32_t to,
+                                std::uint64_t now_us, Tape& tape) {
+  Transmission t;
+  const bool before_gst = now_us < net.gst_us;
+  if (before_gst && (cut_off(net, n, from, to, now_us) || tape.chance(net.drop_probability))) {
+    t.dropped = true;
+    return t;
+  }
+  std::uint64_t delay = net.min_delay_us + tape.pick(static_cast<std::uint32_t>(net.max_delay_us - net.min_delay_us + 1));
+  if (tape.chance(net.tail_probability)) {
+    // The tail applies throughout; after GST an exponential tail is capped
+    // so that delays stay bounded.
+    std::uint64_t tail =
+        net.tail_exponential
+            ? static_cast<std::uint64_t>(net.tail_mean_us * -std::log1p(-static_cast<double>(tape.pick(65536)) / 65536.0))
+            : tape.pick(static_cast<std::uint32_t>(net.tail_max_us + 1));
+    if (!before_gst) tail = std::min(tail, net.tail_max_us);
+    delay += tail;
+  }
+  if (before_gst && tape.chance(net.reorder_probability)) delay += net.max_delay_us;
+  t.delay_us = delay;
+  if (before_gst && tape.chance(net.duplicate_probability))
+    t.duplicate_delay_us = delay + net.min_delay_us + tape.pick(static_cast<std::uint32_t>(net.max_delay_us + 1));
+  return t;
+}
 
 std::unique_ptr<Network> make_network(const Scenario& s) {
   if (s.network.mode == NetworkMode::async) return std::make_unique<AsyncNetwork>(s);

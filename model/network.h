@@ -62,4 +62,9 @@ class Network {
 
 std::unique_ptr<Network> make_network(const Scenario& s);
 
+// The timed model's draw for one transmission among n replicas at `now_us`
+// (clients, ids >= n, are never cut off): also the seed profile's.
+Transmission timed_transmission(const NetworkConfig& net, std::uint32_t n, std::uint32_t from, std::uint32_t to,
+                                std::uint64_t now_us, Tape& tape);
+
 }  // namespace model

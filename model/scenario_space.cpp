@@ -2,6 +2,11 @@
 
 namespace model::space {
 
+NetworkConfig tutorial_network() {
+  return {.mode = NetworkMode::timed, .min_delay_us = 5'000, .max_delay_us = 35'000, .tail_probability = 0.05,
+          .tail_exponential = false, .tail_max_us = 20'000};
+}
+
 std::vector<Fault> draw_faults(Tape& tape, std::vector<pbft::ReplicaId> order, std::uint32_t m,
                                std::optional<StrategyKind> fixed, std::span<const StrategyKind> mix) {
   std::vector<Fault> out;

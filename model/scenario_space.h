@@ -27,6 +27,11 @@ inline constexpr std::uint64_t kGstUs[] = {0, 300'000, 1'000'000, 2'000'000};
 inline constexpr std::uint64_t kPartitionStartUs[] = {0, 50'000, 200'000, 600'000};
 inline constexpr std::uint64_t kPartitionLengthUs[] = {100'000, 400'000, 1'500'000};
 
+// The tutorial's network (the seed experiment, and the sweep's pbft
+// profile): timed, 5-35 ms uniform, with probability 0.05 an extra 0-20 ms,
+// nothing lost.
+NetworkConfig tutorial_network();
+
 // Liveness: every request accepted within this of max(GST, submission).
 inline constexpr std::uint64_t kLivenessBoundUs = 10'000'000;
 // Safety-only timed runs stop here.

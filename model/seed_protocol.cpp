@@ -5,6 +5,10 @@
 #include <cassert>
 #include <vector>
 
+#include "model/network.h"
+#include "model/scenario_space.h"
+#include "model/strategy.h"
+
 namespace model {
 
 // Analytic success rate. Messages are never dropped and a commit takes three
@@ -110,19 +114,17 @@ class SeedRun {
   // Uniformly among all replicas, the primary included. Candidates are
   // listed backups first, so the benign tape (all zeros) spares the primary.
   void choose_faulty() {
-    std::vector<std::uint32_t> ids(c_.n);
+    std::vector<pbft::ReplicaId> ids(c_.n);
     for (std::uint32_t i = 0; i < c_.n; ++i) ids[i] = c_.n - 1 - i;
-    for (std::uint32_t k = 0; k < c_.malicious; ++k) {
-      std::swap(ids[k], ids[k + tape_.pick(c_.n - k)]);
-      nodes_[ids[k]].faulty = true;
-    }
+    for (const Fault& f : space::draw_faults(tape_, std::move(ids), c_.malicious, StrategyKind::seed, {}))
+      nodes_[f.replica].faulty = true;
     honest_ = c_.n - c_.malicious;
   }
 
-  // Uniform 5–35 ms, and with probability 0.05 an extra 0–20 ms; pick 0 is the minimum.
+  // The tutorial's network (model/scenario_space.h), drawn as the timed
+  // network draws it: 5-35 ms, with probability 0.05 an extra 0-20 ms.
   void send(std::uint32_t from, std::uint32_t to, Kind kind, std::uint64_t digest) {
-    std::uint64_t delay = 5'000 + tape_.pick(30'001);
-    if (tape_.chance(0.05)) delay += tape_.pick(20'001);
+    const std::uint64_t delay = timed_transmission(network_, c_.n, from, to, now_us_, tape_).delay_us;
     queue_.push_back({now_us_ + delay, order_++, from, to, kind, digest});
     std::push_heap(queue_.begin(), queue_.end(), later);
     ++sent_;
@@ -155,10 +157,10 @@ class SeedRun {
     Node& node = nodes_[m.to];
     if (m.to == kPrimary || m.kind != Kind::pre_prepare || node.pre_prepared) return;
     node.pre_prepared = true;
-    switch (tape_.pick(4)) {
-      case 0: broadcast(m.to, Kind::prepare, m.digest); break;
-      case 1: broadcast(m.to, Kind::prepare, 2 + c_.n + m.to); break;
-      default: break;
+    switch (seed_backup_vote(tape_)) {
+      case SeedVote::honest: broadcast(m.to, Kind::prepare, m.digest); break;
+      case SeedVote::fake: broadcast(m.to, Kind::prepare, 2 + c_.n + m.to); break;
+      case SeedVote::silent: break;
     }
   }
 
@@ -197,6 +199,7 @@ class SeedRun {
 
   const SeedConfig& c_;
   Tape& tape_;
+  const NetworkConfig network_ = space::tutorial_network();
   const std::uint32_t quorum_;
   std::vector<Node> nodes_;
   std::vector<Message> queue_;  // a min-heap on (time, order)

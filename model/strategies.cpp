@@ -381,11 +381,12 @@ class SeedFaulty final : public Wrapped {
       return send_each(ctx, [&](ReplicaId r) -> Message { return with_digest(*pp, pp->digest ^ (r + 1)); });
     }
     if (auto* p = std::get_if<pbft::Prepare>(&s.message)) {
-      switch (ctx.tape.pick(4)) {
-        case 0: return send(ctx, s.to, s.message);
-        case 1: return send(ctx, s.to, with_digest(*p, p->digest ^ 0xfa4eULL));
-        default: return;  // silent
+      switch (seed_backup_vote(ctx.tape)) {
+        case SeedVote::honest: return send(ctx, s.to, s.message);
+        case SeedVote::fake: return send(ctx, s.to, with_digest(*p, p->digest ^ 0xfa4eULL));
+        case SeedVote::silent: return;
       }
+      return;
     }
     if (std::holds_alternative<pbft::Commit>(s.message)) return;
     send(ctx, s.to, s.message);

@@ -39,6 +39,18 @@ struct Coalition {
   void restart();  // a new run: no splits yet
 };
 
+// The tutorial's faulty backup, answering a PRE-PREPARE: a PREPARE with
+// the digest it got (pick 0), one with a fake digest, or nothing (half the
+// time). The `seed` strategy and the seed profile's protocol both follow it.
+enum class SeedVote : std::uint8_t { honest, fake, silent };
+inline SeedVote seed_backup_vote(Tape& tape) {
+  switch (tape.pick(4)) {
+    case 0: return SeedVote::honest;
+    case 1: return SeedVote::fake;
+    default: return SeedVote::silent;
+  }
+}
+
 struct StrategyContext {
   Tape& tape;
   const Scenario& scenario;

@@ -87,8 +87,7 @@ class TrialRunner {
     // executed" would fail for m <= f (5 of 200 trials at n = 4, m = 1).
     s.config.checkpoint_interval = 1;
     s.config.watermark_window = 4;
-    s.network = {.mode = NetworkMode::timed, .min_delay_us = 5'000, .max_delay_us = 35'000,
-                 .tail_probability = 0.05, .tail_exponential = false, .tail_max_us = 20'000};
+    s.network = space::tutorial_network();
     s.horizon_us = kPbftHorizonUs;
     s.faults = std::move(faults);
     return worlds_.get(s);  // a sweep reads outcomes, never traces: no hashing
