@@ -80,9 +80,9 @@ void Simulator::schedule(Item item, std::uint64_t delay_us) {
 void Simulator::transmit(std::uint32_t from, std::uint32_t to, std::uint32_t message, bool resend) {
   if (!resend) ++stats_.sent;
   const auto& net = scenario_.network;
-  const bool to_client = to >= kClientBase;
-  const Item item{.from = from, .to = to_client ? to - kClientBase : to, .message = message,
-                  .kind = to_client ? Item::Kind::to_client : Item::Kind::to_replica};
+  const Endpoint dest = Endpoint::unpack(to);
+  const Item item{.from = from, .to = dest.id, .message = message,
+                  .kind = dest.is_client() ? Item::Kind::to_client : Item::Kind::to_replica};
   const auto trace = [&](EventType type, std::uint64_t extra) {
     TraceEvent e = sent_[message].summary;
     e.type = type;
@@ -148,7 +148,7 @@ void Simulator::send(std::uint32_t from, Destination to, Message&& m, bool hones
         if (r != from) transmit(from, r, message);
       break;
     case Destination::Kind::client:
-      if (to.id < clients_.size()) transmit(from, kClientBase + to.id, message);
+      if (to.id < clients_.size()) transmit(from, Endpoint::client(to.id).packed(), message);
       break;
   }
   release(message);
@@ -259,7 +259,7 @@ void Simulator::apply_faulty(ReplicaId r) {
 void Simulator::client_send(pbft::ClientId c, bool broadcast) {
   const auto& req = clients_[c].current();
   if (!req) return;
-  const std::uint32_t from = kClientBase + c;
+  const std::uint32_t from = Endpoint::client(c).packed();
   const std::uint32_t message = keep(Message{*req});
   if (broadcast) {
     for (ReplicaId r = 0; r < scenario_.config.n; ++r) transmit(from, r, message);
@@ -278,7 +278,7 @@ void Simulator::submit_next(pbft::ClientId c) {
   clients_[c].submitted_at_us = now_us_;
   boundary_.record_submitted(c, req->timestamp);
   checkers_.on_submit(c, req->timestamp, now_us_);
-  record({.type = EventType::submit, .from = kClientBase + c, .digest = pbft::digest_of(*req),
+  record({.type = EventType::submit, .from = Endpoint::client(c).packed(), .digest = pbft::digest_of(*req),
           .extra = req->timestamp});
   client_send(c, false);
 }
@@ -297,10 +297,11 @@ void Simulator::deliver(const Item& item) {
         e.to = item.to;
         record(e);
       }
-      if (item.from < kClientBase) {
-        activate(item.to, [&](auto& node, auto& sink) { node.on_message(item.from, message, sink); });
+      const Endpoint sender = Endpoint::unpack(item.from);
+      if (!sender.is_client()) {
+        activate(item.to, [&](auto& node, auto& sink) { node.on_message(sender.id, message, sink); });
       } else if (auto* req = std::get_if<pbft::Request>(&message)) {
-        const pbft::ClientId c = item.from - kClientBase;
+        const pbft::ClientId c = sender.id;
         activate(item.to, [&](auto& node, auto& sink) { node.on_client_request(c, *req, sink); });
       }
       break;
@@ -314,7 +315,7 @@ void Simulator::deliver(const Item& item) {
       if (!accepted) break;
       ++stats_.accepted;
       stats_.latencies_us.push_back(now_us_ - client.submitted_at_us);
-      record({.type = EventType::accept, .from = kClientBase + item.to, .digest = *accepted,
+      record({.type = EventType::accept, .from = Endpoint::client(item.to).packed(), .digest = *accepted,
               .extra = reply->timestamp});
       checkers_.on_client_accept(item.to, reply->timestamp, *accepted);
       // `reply` points into sent_, which the sends below may move: not read after this.
@@ -342,7 +343,7 @@ void Simulator::deliver(const Item& item) {
       Client& client = clients_[item.to];
       if (client.timer_token() != item.token || !client.outstanding()) break;
       ++stats_.timers_fired;
-      record({.type = EventType::timer, .to = kClientBase + item.to, .extra = item.token});
+      record({.type = EventType::timer, .to = Endpoint::client(item.to).packed(), .extra = item.token});
       client_send(item.to, true);  // retransmit to every replica (§4.1)
       break;
     }

@@ -20,7 +20,8 @@ std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 // dozens of times slower than the run itself.
 void append_endpoint(fmt::memory_buffer& out, const char* key, std::uint32_t id) {
   if (id == kNobody) return;
-  if (id >= kClientBase) fmt::format_to(std::back_inserter(out), ",\"{}\":\"c{}\"", key, id - kClientBase);
+  if (const Endpoint e = Endpoint::unpack(id); e.is_client())
+    fmt::format_to(std::back_inserter(out), ",\"{}\":\"c{}\"", key, e.id);
   else fmt::format_to(std::back_inserter(out), ",\"{}\":{}", key, id);
 }
 

@@ -12,9 +12,27 @@ enum class EventType : std::uint8_t {
 };
 const char* event_type_name(EventType t);
 
-// Endpoints: replicas are 0..n-1; clients are kClientBase + id.
+// A network endpoint: a replica or a client. Where it travels as one 32-bit
+// id (in-flight items, trace events) replicas are 0..n-1 and clients
+// kClientBase + id; Endpoint packs and unpacks that, so no code does the
+// arithmetic itself.
 inline constexpr std::uint32_t kClientBase = 1u << 20;
 inline constexpr std::uint32_t kNobody = 0xffffffffu;
+
+struct Endpoint {
+  enum class Kind : std::uint8_t { replica, client };
+  Kind kind = Kind::replica;
+  std::uint32_t id = 0;
+
+  static constexpr Endpoint replica(std::uint32_t r) { return {Kind::replica, r}; }
+  static constexpr Endpoint client(std::uint32_t c) { return {Kind::client, c}; }
+  static constexpr Endpoint unpack(std::uint32_t packed) {
+    return packed >= kClientBase && packed != kNobody ? client(packed - kClientBase) : replica(packed);
+  }
+  constexpr std::uint32_t packed() const { return kind == Kind::client ? kClientBase + id : id; }
+  constexpr bool is_client() const { return kind == Kind::client; }
+  friend constexpr bool operator==(const Endpoint&, const Endpoint&) = default;
+};
 
 struct TraceEvent {
   std::uint64_t time_us = 0;

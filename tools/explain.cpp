@@ -19,7 +19,7 @@ bool is_faulty_replica(const Timeline& t, std::uint32_t id) {
 // R1, C0; `mark` appends * to faulty replicas.
 std::string node(const Timeline& t, std::uint32_t id, bool mark) {
   if (id == model::kNobody) return "?";
-  if (id >= model::kClientBase) return fmt::format("C{}", id - model::kClientBase);
+  if (const model::Endpoint e = model::Endpoint::unpack(id); e.is_client()) return fmt::format("C{}", e.id);
   return fmt::format("R{}{}", id, mark && is_faulty_replica(t, id) ? "*" : "");
 }
 
@@ -140,7 +140,7 @@ class TextWriter {
       for (const auto& step : section.steps) time_width_ = std::max(time_width_, when(t, step.trigger.time_us).size());
     for (std::uint32_t r = 0; r < t.scenario.config.n; ++r) node_width_ = std::max(node_width_, name(r).size());
     for (std::uint32_t c = 0; c < t.scenario.workload.clients; ++c)
-      node_width_ = std::max(node_width_, name(model::kClientBase + c).size());
+      node_width_ = std::max(node_width_, name(model::Endpoint::client(c).packed()).size());
   }
 
   std::string write() {
@@ -327,7 +327,7 @@ class MermaidWriter {
     for (const auto& g : s.sends) {
       for (std::uint32_t to : g.to) {
         if (g.dropped) arrow(g.message.from, "-x", to, message(t_, g.message) + " (dropped)");
-        else if (to >= model::kClientBase) arrow(g.message.from, "-->>", to, message(t_, g.message));
+        else if (model::Endpoint::unpack(to).is_client()) arrow(g.message.from, "-->>", to, message(t_, g.message));
       }
     }
   }

@@ -71,7 +71,7 @@ class Builder {
       case EventType::timer:
       case EventType::accept: start_step(e); return;
       case EventType::submit:
-        t_.requests[e.digest] = {e.from - model::kClientBase, e.extra};
+        t_.requests[e.digest] = {model::Endpoint::unpack(e.from).id, e.extra};
         // A closed-loop client submits its next request as it accepts one.
         if (step_ && step_->trigger.type == EventType::accept && belongs(e)) step_->notes.push_back(e);
         else start_step(e);
