@@ -100,7 +100,7 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
       const RunResult r = worlds.get(space.scenario(i)).run(tape);
       progress.delivered += r.stats.delivered;
       ++progress.done;
-      if (r.violation) {
+      if (r.violation && space.counts(i, r)) {
         std::uint64_t seen = first_violation.load();
         while (k < seen && !first_violation.compare_exchange_weak(seen, k)) {
         }

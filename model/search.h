@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "model/scenario.h"
+#include "model/simulator.h"
 #include "model/tape.h"
 
 namespace model {
@@ -24,6 +25,10 @@ class ScheduleSpace {
   virtual ~ScheduleSpace() = default;
   virtual Scenario scenario(std::uint64_t i) const = 0;
   virtual Tape tape(std::uint64_t i) const = 0;
+  // Whether schedule i's violation counts as a find (the catalog counts
+  // only violations that the unmutated protocol does not show). Called from
+  // the worker threads.
+  virtual bool counts(std::uint64_t /*i*/, const RunResult& /*r*/) const { return true; }
 };
 
 // What `pbftsim check` searches: one group and workload; schedule i draws

@@ -1,10 +1,10 @@
 #include "properties/catalog_search.h"
 
-#include <chrono>
+#include <mutex>
 
 #include "model/trace.h"
 #include "model/scenario_space.h"
-#include "model/world_pool.h"
+#include "model/search.h"
 #include "properties/case.h"
 
 namespace props {
@@ -61,42 +61,62 @@ std::vector<Scenario> catalog_worlds(pbft::Mutation m) {
   return out;
 }
 
-CatalogSearch search_mutation(pbft::Mutation m, const CatalogBudget& budget) {
-  CatalogSearch out;
-  const auto worlds = catalog_worlds(m);
-  // One simulator per world, reused across seeds.
-  model::WorldPool pool(worlds.size());
-  const auto start = std::chrono::steady_clock::now();
-  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  for (std::uint64_t round = 0;; ++round) {
-    for (std::size_t w = 0; w < worlds.size(); ++w) {
-      if (out.cases >= budget.max_cases || (out.cases % 64 == 0 && elapsed() > budget.max_seconds)) {
-        out.seconds = elapsed();
-        return out;
-      }
-      const std::uint64_t seed = round * 1'000'003ULL + w + 1;
-      model::Tape tape = model::Tape::from_seed(seed);
-      const model::RunResult r = pool.get(worlds[w]).run(tape);
-      ++out.cases;
-      if (!r.violation) continue;
-      // The same case on the correct protocol must be clean.
-      Scenario clean = worlds[w];
-      clean.config.mutation = pbft::Mutation::none;
-      model::Tape again = model::Tape::from_seed(seed);
-      const model::RunResult c = model::run_scenario(clean, again);
-      if (c.violation) {
-        if (out.unmutated_failures++ == 0)
-          out.first_unmutated_failure =
-              summary(clean, 0) + " seed " + std::to_string(seed) + ": " + c.violation->description;
-        continue;
-      }
-      model::Tape rec = model::Tape::from_seed(seed);
-      auto recorded = model::run_recorded(worlds[w], rec);
-      out.hit = CatalogHit{worlds[w], std::move(recorded.tape), std::move(recorded.result), seed};
-      out.seconds = elapsed();
-      return out;
-    }
+namespace {
+
+// Schedule i is seed i / W of world i mod W (W worlds): seed r of every
+// world before seed r+1 of any. A violation counts only when the same case
+// on the unmutated protocol is clean; the others are tallied.
+class CatalogSpace final : public model::ScheduleSpace {
+ public:
+  explicit CatalogSpace(pbft::Mutation m) : worlds_(catalog_worlds(m)) {}
+
+  std::uint64_t seed(std::uint64_t i) const { return (i / worlds_.size()) * 1'000'003ULL + i % worlds_.size() + 1; }
+  Scenario scenario(std::uint64_t i) const override { return worlds_[i % worlds_.size()]; }
+  model::Tape tape(std::uint64_t i) const override { return model::Tape::from_seed(seed(i)); }
+
+  bool counts(std::uint64_t i, const model::RunResult&) const override {
+    Scenario clean = scenario(i);
+    clean.config.mutation = pbft::Mutation::none;
+    model::Tape again = tape(i);
+    const model::RunResult c = model::run_scenario(clean, again);
+    if (!c.violation) return true;
+    const std::lock_guard lock(mutex_);
+    if (unmutated_failures_++ == 0)
+      first_unmutated_failure_ = summary(clean, 0) + " seed " + std::to_string(seed(i)) + ": " + c.violation->description;
+    return false;
   }
+
+  std::uint64_t unmutated_failures() const { return unmutated_failures_; }
+  const std::string& first_unmutated_failure() const { return first_unmutated_failure_; }
+
+ private:
+  std::vector<Scenario> worlds_;
+  mutable std::mutex mutex_;
+  mutable std::uint64_t unmutated_failures_ = 0;
+  mutable std::string first_unmutated_failure_;
+};
+
+}  // namespace
+
+CatalogSearch search_mutation(pbft::Mutation m, const CatalogBudget& budget) {
+  const CatalogSpace space(m);
+  model::SearchProgress progress;
+  // One thread: the tally of unmutated failures then covers exactly the
+  // cases up to the hit (ctest runs the entries side by side anyway).
+  const model::SearchOutcome o =
+      model::search(space, {.schedules = budget.max_cases, .time_limit_s = budget.max_seconds, .threads = 1}, progress);
+  CatalogSearch out;
+  out.cases = o.schedules;
+  out.seconds = o.seconds;
+  out.unmutated_failures = space.unmutated_failures();
+  out.first_unmutated_failure = space.first_unmutated_failure();
+  if (o.violation) {
+    model::Tape rec = space.tape(*o.violation);
+    auto recorded = model::run_recorded(space.scenario(*o.violation), rec);
+    out.hit = CatalogHit{space.scenario(*o.violation), std::move(recorded.tape), std::move(recorded.result),
+                         space.seed(*o.violation)};
+  }
+  return out;
 }
 
 }  // namespace props
