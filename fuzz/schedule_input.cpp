@@ -70,14 +70,7 @@ ScheduleInput decode_schedule(std::span<const std::uint8_t> data, const Schedule
 }
 
 const model::FuzzKnobs& knobs() {
-  static const model::FuzzKnobs k = [] {
-    try {
-      return model::fuzz_knobs();
-    } catch (const model::EnvError& e) {
-      std::fprintf(stderr, "%s\n", e.what());
-      std::exit(2);
-    }
-  }();
+  static const model::FuzzKnobs k = model::knobs_or_exit(&model::fuzz_knobs);
   return k;
 }
 

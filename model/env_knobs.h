@@ -5,6 +5,7 @@
 // one line naming the variable, the value and what is allowed. README.md
 // lists them (a test keeps that list complete), and so does `pbftsim --help`.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <optional>
@@ -53,5 +54,17 @@ inline const char* process_env(const char* name) { return std::getenv(name); }
 // Throw EnvError("PBFTSIM_X=value: what is allowed").
 FuzzKnobs fuzz_knobs(const EnvLookup& lookup = process_env);
 TestKnobs test_knobs(const EnvLookup& lookup = process_env);
+
+// For the front ends that take no flags: the process's knobs, or the error
+// as one line on stderr and exit status 2 (bad input).
+template <class Knobs>
+Knobs knobs_or_exit(Knobs (*parse)(const EnvLookup&)) {
+  try {
+    return parse(process_env);
+  } catch (const EnvError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    std::exit(2);
+  }
+}
 
 }  // namespace model
