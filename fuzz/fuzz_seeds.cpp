@@ -31,16 +31,20 @@ namespace {
 // What one input reached.
 struct Reach {
   bool clean = true;  // no violation or failed check
+  bool n7 = false, timed = false, faulty = false;  // the decoded scenario's corner
   bool normal = false, checkpoint = false, view_change = false, cert_carried = false, state_installed = false;
   std::string failure;
 };
 
 Reach reach_schedule(const Bytes& b, fuzz::Malice malice) {
-  fuzz::ScheduleOptions o;
-  o.malice = malice;
-  const auto in = fuzz::decode_schedule(b, o);
+  static const fuzz::ScheduleOptions schedule{.scenarios = fuzz::schedule_space(fuzz::Malice::up_to_f)};
+  static const fuzz::ScheduleOptions attack{.scenarios = fuzz::schedule_space(fuzz::Malice::f_plus_one)};
+  const auto in = fuzz::decode_schedule(b, malice == fuzz::Malice::up_to_f ? schedule : attack);
   const auto r = fuzz::run_schedule(in);
   Reach out;
+  out.n7 = in.scenario.config.n == 7;
+  out.timed = in.scenario.network.mode == model::NetworkMode::timed;
+  out.faulty = in.scenario.malicious() > 0;
   out.clean = !r.violation;
   if (r.violation) out.failure = r.violation->description;
   out.normal = r.coverage.committed > 0 && r.coverage.view_changes_started == 0 && r.all_executed;
@@ -125,32 +129,21 @@ bool write_named(const fs::path& dir, const Bytes& b) {
   return static_cast<bool>(out);
 }
 
-// A schedule header: n (4/7), timed, faulty count bits, K choice, fault bytes, workload byte.
-Bytes header(bool n7, bool timed, std::uint8_t malicious, std::uint8_t k, std::uint8_t f1, std::uint8_t f2,
-             std::uint8_t f3, std::uint8_t workload, std::uint8_t net5 = 0, std::uint8_t net6 = 0,
-             std::uint8_t net7 = 0) {
-  return {static_cast<std::uint8_t>(n7 | timed << 1 | (malicious & 3) << 2 | (k & 3) << 4), f1, f2, f3, workload,
-          net5, net6, net7};
-}
-
-Bytes with_tape(Bytes h, Rng& rng, std::size_t max_len) {
-  Bytes t = random_tape(rng, max_len);
-  h.insert(h.end(), t.begin(), t.end());
-  return h;
-}
-
-// Random schedule inputs in one corner of the space.
-std::function<Bytes(Rng&)> schedules(bool n7, bool timed, bool faulty, std::size_t tape_len) {
+// Random schedule inputs: header picks biased toward 0 (simple scenarios),
+// then a tape of up to tape_len bytes.
+std::function<Bytes(Rng&)> schedules(std::size_t tape_len) {
   return [=](Rng& rng) {
-    const auto fault = [&] { return static_cast<std::uint8_t>(rng.next(8) | rng.next(10) << 3); };
-    const std::uint8_t workload = static_cast<std::uint8_t>(rng.next(2) | rng.next(6) << 2);
-    const std::uint8_t net5 = timed ? static_cast<std::uint8_t>(rng.next(4) == 0 ? rng.next(256) : 0) : 0;
-    const std::uint8_t net6 = timed ? static_cast<std::uint8_t>(rng.next(256)) : 0;
-    return with_tape(header(n7, timed, faulty ? static_cast<std::uint8_t>(1 + rng.next(3)) : 0,
-                            static_cast<std::uint8_t>(rng.next(4)), fault(), fault(), fault(), workload, net5, net6,
-                            static_cast<std::uint8_t>(rng.next(256))),
-                     rng, tape_len);
+    Bytes b(fuzz::kScheduleHeader);
+    for (auto& x : b) x = rng.next(2) == 0 ? static_cast<std::uint8_t>(rng.next(256)) : 0;
+    const Bytes t = random_tape(rng, tape_len);
+    b.insert(b.end(), t.begin(), t.end());
+    return b;
   };
+}
+
+// `want`, reached by an input whose scenario is in one corner of the space.
+Pred in_corner(bool n7, bool timed, bool faulty, Pred want) {
+  return [=](const Reach& r) { return r.n7 == n7 && r.timed == timed && r.faulty == faulty && want(r); };
 }
 
 std::vector<Target> schedule_targets() {
@@ -161,17 +154,17 @@ std::vector<Target> schedule_targets() {
   const Pred state = [](const Reach& r) { return r.state_installed; };
   const Pred cert_and_checkpoint = [](const Reach& r) { return r.cert_carried && r.checkpoint; };
   return {
-      {"normal n=4 async", schedules(false, false, false, 0), normal},
-      {"normal n=7 timed", schedules(true, true, false, 0), normal},
-      {"checkpoint n=4 async", schedules(false, false, false, 8), checkpoint},
-      {"checkpoint n=7 timed", schedules(true, true, true, 16), checkpoint},
-      {"view change n=4 async", schedules(false, false, true, 16), view_change},
-      {"view change n=4 timed", schedules(false, true, true, 16), view_change},
-      {"view change n=7 async", schedules(true, false, true, 32), view_change},
-      {"certificate carried n=4", schedules(false, false, true, 64), cert},
-      {"certificate carried n=7", schedules(true, false, true, 64), cert},
-      {"state installed", schedules(false, false, true, 64), state},
-      {"certificate and checkpoint", schedules(false, false, true, 96), cert_and_checkpoint},
+      {"normal n=4 async", schedules(0), in_corner(false, false, false, normal)},
+      {"normal n=7 timed", schedules(0), in_corner(true, true, false, normal)},
+      {"checkpoint n=4 async", schedules(8), in_corner(false, false, false, checkpoint)},
+      {"checkpoint n=7 timed", schedules(16), in_corner(true, true, true, checkpoint)},
+      {"view change n=4 async", schedules(16), in_corner(false, false, true, view_change)},
+      {"view change n=4 timed", schedules(16), in_corner(false, true, true, view_change)},
+      {"view change n=7 async", schedules(32), in_corner(true, false, true, view_change)},
+      {"certificate carried n=4", schedules(64), in_corner(false, false, true, cert)},
+      {"certificate carried n=7", schedules(64), in_corner(true, false, true, cert)},
+      {"state installed", schedules(64), in_corner(false, false, true, state)},
+      {"certificate and checkpoint", schedules(96), in_corner(false, false, true, cert_and_checkpoint)},
   };
 }
 
@@ -180,10 +173,10 @@ std::vector<Target> attack_targets() {
   const Pred checkpoint = [](const Reach& r) { return r.checkpoint; };
   const Pred view_change = [](const Reach& r) { return r.view_change; };
   return {
-      {"normal n=4", schedules(false, false, true, 0), normal},
-      {"checkpoint n=4", schedules(false, false, true, 8), checkpoint},
-      {"view change n=4", schedules(false, false, true, 16), view_change},
-      {"view change n=7 timed", schedules(true, true, true, 16), view_change},
+      {"normal n=4", schedules(0), in_corner(false, false, true, normal)},
+      {"checkpoint n=4", schedules(8), in_corner(false, false, true, checkpoint)},
+      {"view change n=4", schedules(16), in_corner(false, false, true, view_change)},
+      {"view change n=7 timed", schedules(16), in_corner(true, true, true, view_change)},
   };
 }
 
@@ -230,19 +223,27 @@ int generate(const fs::path& root) {
   run_all("schedule", schedule_targets(), [](const Bytes& b) { return reach_schedule(b, fuzz::Malice::up_to_f); });
   run_all("attack", attack_targets(), [](const Bytes& b) { return reach_schedule(b, fuzz::Malice::f_plus_one); });
   run_all("replica", replica_targets(), reach_replica);
-  // Trace seeds: short traces written by the model's own writer, of
-  // schedule inputs for the normal case (one request), a checkpoint (K = 1,
-  // two requests)
-  // and a view change (a silent primary), and both.
-  const Bytes trace_inputs[] = {{}, {0x20, 0, 0, 0, 0x04}, {0x04, 0x00}, {0x24, 0, 0, 0, 0x04}};
-  for (const Bytes& input : trace_inputs) {
-    fuzz::ScheduleOptions o;
-    const auto in = fuzz::decode_schedule(input, o);
-    model::Tape tape = model::Tape::from_bytes(in.tape);
-    auto rec = model::run_recorded(in.scenario, tape);
+  // Trace seeds: short traces written by the model's own writer, of the
+  // schedule fuzzer's simplest scenario (one request) and of it narrowed to
+  // a checkpoint (K = 1, two requests), a view change (a silent primary),
+  // and both.
+  const auto narrowed = [](std::uint32_t k, std::uint32_t requests, bool silent_primary) {
+    model::ScenarioSpace s = fuzz::schedule_space(fuzz::Malice::up_to_f);
+    s.checkpoint_intervals = {k};
+    s.requests = {requests};
+    if (silent_primary) s.fixed_faults = {{0, model::StrategyKind::silent}};
+    return s;
+  };
+  const model::ScenarioSpace trace_spaces[] = {narrowed(2, 1, false), narrowed(1, 2, false), narrowed(2, 1, true),
+                                               narrowed(1, 2, true)};
+  for (const model::ScenarioSpace& space : trace_spaces) {
+    model::Tape zeros = model::Tape::from_values({});
+    const model::Scenario scenario = model::draw(space, zeros);
+    model::Tape tape = model::Tape::from_values({});
+    auto rec = model::run_recorded(scenario, tape);
     while (!rec.tape.empty() && rec.tape.back() == 0) rec.tape.pop_back();
     const fs::path tmp = fs::temp_directory_path() / "pbftsim-trace-seed.jsonl";
-    if (auto err = model::write_trace(tmp.string(), in.scenario, rec.tape); !err.empty()) {
+    if (auto err = model::write_trace(tmp.string(), scenario, rec.tape); !err.empty()) {
       std::fprintf(stderr, "trace: %s\n", err.c_str());
       ++missing;
       continue;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <iterator>
 #include <thread>
 #include <vector>
 
@@ -17,24 +18,24 @@ constexpr std::uint64_t kNone = ~std::uint64_t{0};
 constexpr double kLongestLimitS = 1e9;
 }  // namespace
 
-Scenario CheckSpace::scenario(std::uint64_t i) const {
-  Scenario s;
-  s.config = pbft::make_config(n);
-  s.config.checkpoint_interval = 2;
-  s.config.watermark_window = 4;
-  s.config.mutation = mutation;
-  s.network.mode = network;
-  s.workload.requests_per_client = requests;
-  s.workload.clients = clients;
-  s.auth = auth;
-  Tape pick = Tape::from_seed(seed * 0x9e3779b97f4a7c15ULL + i);
-  std::vector<pbft::ReplicaId> ids(n);
-  for (pbft::ReplicaId r = 0; r < n; ++r) ids[r] = r;
-  s.faults = space::draw_faults(pick, std::move(ids), malicious, strategy, kAllStrategies);
+ScenarioSpace check_scenarios(const CheckSpace& c) {
+  ScenarioSpace s;
+  s.sizes = {c.n};
+  s.malice = {.rule = Malice::Rule::exactly, .count = c.malicious};
+  if (c.strategy) s.strategies = {*c.strategy};
+  else s.strategies.assign(std::begin(kAllStrategies), std::end(kAllStrategies));
+  s.modes = {c.network};
+  s.clients = {c.clients};
+  s.requests = {c.requests};
+  s.mutation = c.mutation;
+  s.auth = c.auth;
   return s;
 }
 
-Tape CheckSpace::tape(std::uint64_t i) const { return Tape::from_seed(seed + i); }
+Scenario CheckSchedules::scenario(std::uint64_t i) const {
+  Tape pick = Tape::from_seed(seed_ * 0x9e3779b97f4a7c15ULL + i);
+  return draw(scenarios_, pick);
+}
 
 std::optional<Shard> parse_shard(std::string_view text) {
   const auto slash = text.find('/');

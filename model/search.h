@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "model/scenario.h"
+#include "model/scenario_space.h"
 #include "model/simulator.h"
 #include "model/tape.h"
 
@@ -31,19 +32,30 @@ class ScheduleSpace {
   virtual bool counts(std::uint64_t /*i*/, const RunResult& /*r*/) const { return true; }
 };
 
-// What `pbftsim check` searches: one group and workload; schedule i draws
-// its faulty replicas and their strategies from its own seed, so each
-// schedule replays from its trace alone.
-struct CheckSpace final : ScheduleSpace {
+// What `pbftsim check` searches, as its flags say: one group and workload.
+struct CheckSpace {
   std::uint32_t n = 4, malicious = 1, requests = 4, clients = 1;
   std::optional<StrategyKind> strategy;  // none: a mix, one drawn per faulty replica
   NetworkMode network = NetworkMode::async;
   pbft::Mutation mutation = pbft::Mutation::none;
   bool auth = true;
   std::uint64_t seed = 1;
+  friend bool operator==(const CheckSpace&, const CheckSpace&) = default;
+};
+// The scenarios it draws from: the faulty replicas and their strategies.
+ScenarioSpace check_scenarios(const CheckSpace& c);
 
+// Its schedules: schedule i draws its scenario from its own seed, so each
+// schedule replays from its trace alone.
+class CheckSchedules final : public ScheduleSpace {
+ public:
+  explicit CheckSchedules(const CheckSpace& c) : scenarios_(check_scenarios(c)), seed_(c.seed) {}
   Scenario scenario(std::uint64_t i) const override;
-  Tape tape(std::uint64_t i) const override;
+  Tape tape(std::uint64_t i) const override { return Tape::from_seed(seed_ + i); }
+
+ private:
+  ScenarioSpace scenarios_;
+  std::uint64_t seed_;
 };
 
 struct Shard {

@@ -83,8 +83,8 @@ void add(std::vector<Votes>& votes, std::uint64_t digest, std::uint32_t from) {
 
 class SeedRun {
  public:
-  SeedRun(const SeedConfig& c, Tape& tape)
-      : c_(c), tape_(tape), quorum_(2 * ((c.n - 1) / 3) + 1), nodes_(c.n) {
+  SeedRun(const SeedConfig& c, const ScenarioSpace& faults, Tape& tape)
+      : c_(c), faults_(faults), tape_(tape), quorum_(2 * ((c.n - 1) / 3) + 1), nodes_(c.n) {
     assert(c.n >= 1 && c.n <= 64 && c.malicious <= c.n);
   }
 
@@ -111,13 +111,8 @@ class SeedRun {
     return a.time != b.time ? a.time > b.time : a.order > b.order;
   }
 
-  // Uniformly among all replicas, the primary included. Candidates are
-  // listed backups first, so the benign tape (all zeros) spares the primary.
   void choose_faulty() {
-    std::vector<pbft::ReplicaId> ids(c_.n);
-    for (std::uint32_t i = 0; i < c_.n; ++i) ids[i] = c_.n - 1 - i;
-    for (const Fault& f : space::draw_faults(tape_, std::move(ids), c_.malicious, StrategyKind::seed, {}))
-      nodes_[f.replica].faulty = true;
+    for (const Fault& f : draw(faults_, tape_).faults) nodes_[f.replica].faulty = true;
     honest_ = c_.n - c_.malicious;
   }
 
@@ -198,6 +193,7 @@ class SeedRun {
   }
 
   const SeedConfig& c_;
+  const ScenarioSpace& faults_;
   Tape& tape_;
   const NetworkConfig network_ = space::tutorial_network();
   const std::uint32_t quorum_;
@@ -209,6 +205,17 @@ class SeedRun {
 
 }  // namespace
 
-SeedTrial run_seed_trial(const SeedConfig& c, Tape& tape) { return SeedRun(c, tape).run(); }
+ScenarioSpace seed_faults(const SeedConfig& c) {
+  ScenarioSpace s;
+  s.sizes = {c.n};
+  s.malice = {.rule = Malice::Rule::exactly, .count = c.malicious};
+  s.strategies = {StrategyKind::seed};
+  s.fault_order = FaultOrder::backups_first;
+  return s;
+}
+
+SeedTrial run_seed_trial(const SeedConfig& c, const ScenarioSpace& faults, Tape& tape) {
+  return SeedRun(c, faults, tape).run();
+}
 
 }  // namespace model

@@ -6,6 +6,7 @@
 // COMMIT; every nondeterministic decision is a pick from the tape.
 #include <cstdint>
 
+#include "model/scenario_space.h"
 #include "model/tape.h"
 
 namespace model {
@@ -24,8 +25,15 @@ struct SeedTrial {
   std::uint64_t sent = 0;        // messages sent, self-addressed ones included
 };
 
-// One trial: picks the faulty replicas, then runs the protocol, from `tape`.
-SeedTrial run_seed_trial(const SeedConfig& c, Tape& tape);
+// Where the faulty replicas come from: c.malicious of them, drawn as the
+// pbft profile draws them (backups first: the benign tape spares the
+// primary), each running the `seed` strategy.
+ScenarioSpace seed_faults(const SeedConfig& c);
+
+// One trial: draws the faulty replicas from `faults`, then runs the
+// protocol, from `tape`. (The sweep builds `faults` once per point.)
+SeedTrial run_seed_trial(const SeedConfig& c, const ScenarioSpace& faults, Tape& tape);
+inline SeedTrial run_seed_trial(const SeedConfig& c, Tape& tape) { return run_seed_trial(c, seed_faults(c), tape); }
 
 // What the protocol implies, derived in seed_protocol.cpp: the probability
 // that a trial succeeds, and that it succeeds with digest agreement.

@@ -41,6 +41,29 @@ constexpr StrategyKind kMix[] = {
 
 constexpr std::uint64_t kPbftHorizonUs = 10'000'000;
 
+// The pbft profile's scenarios: the tutorial's network and one request;
+// the faulty replicas drawn uniformly, backups listed first so the benign
+// tape spares the primary, each with the sweep's strategy or one of the mix.
+ScenarioSpace pbft_scenarios(const SweepConfig& c) {
+  ScenarioSpace s;
+  s.sizes = {c.n};
+  s.fault_order = FaultOrder::backups_first;
+  if (const auto k = parse_strategy(c.strategy); k && c.strategy != "mix") s.strategies = {*k};
+  else s.strategies.assign(std::begin(kMix), std::end(kMix));
+  // A checkpoint after every request: an honest replica that a split
+  // primary left without the committed pre-prepare catches up only by
+  // state transfer from a stable checkpoint. With the default interval
+  // (8) and one request it never would, and "every honest replica
+  // executed" would fail for m <= f (5 of 200 trials at n = 4, m = 1).
+  s.checkpoint_intervals = {1};
+  s.window_factors = {4};
+  s.network = space::tutorial_network();
+  s.modes = {NetworkMode::timed};
+  s.requests = {1};
+  s.horizon_us = kPbftHorizonUs;
+  return s;
+}
+
 // Runs trials on one thread. For the pbft profile it keeps one Simulator per
 // distinct set of faults: building the world is a large part of a short run.
 class TrialRunner {
@@ -54,20 +77,16 @@ class TrialRunner {
 
  private:
   TrialOutcome run_seed(std::uint32_t m, Tape& tape) {
-    const SeedTrial t = run_seed_trial({.n = c_.n, .malicious = m}, tape);
+    seed_faults_.malice.count = m;
+    const SeedTrial t = run_seed_trial({.n = c_.n, .malicious = m}, seed_faults_, tape);
     return {.success = t.success, .agreement = t.agreement, .violation = t.disagreement,
             .latency_us = t.latency_us, .sent = t.sent, .committed = t.success ? 1u : 0u};
   }
 
   TrialOutcome run_pbft(std::uint32_t m, Tape& tape) {
-    // Faulty replicas uniformly from the tape (backups listed first, so the
-    // benign tape spares the primary), then a strategy for each.
-    std::vector<pbft::ReplicaId> ids(c_.n);
-    for (std::uint32_t i = 0; i < c_.n; ++i) ids[i] = c_.n - 1 - i;
-    const auto fixed = c_.strategy == "mix" ? std::nullopt : parse_strategy(c_.strategy);
-    std::vector<Fault> faults = space::draw_faults(tape, std::move(ids), m, fixed, kMix);
-    std::sort(faults.begin(), faults.end(), [](const Fault& a, const Fault& b) { return a.replica < b.replica; });
-    const RunResult r = simulator_for(std::move(faults)).run(tape);
+    // The scenario's picks come first on the trial's tape, the run's follow.
+    scenarios_.malice.count = m;
+    const RunResult r = worlds_.get(draw(scenarios_, tape)).run(tape);  // outcomes only: no hashing
     const bool success = m < c_.n && !r.violation && r.all_executed;
     // One request submitted at time 0: its accept time is the latency (the
     // run's end if every replica executed it but the client did not hear back).
@@ -77,23 +96,9 @@ class TrialRunner {
             .view_changes = r.stats.view_changes};
   }
 
-  Simulator& simulator_for(std::vector<Fault> faults) {
-    Scenario s;
-    s.config = pbft::make_config(c_.n);
-    // A checkpoint after every request: an honest replica that a split
-    // primary left without the committed pre-prepare catches up only by
-    // state transfer from a stable checkpoint. With the default interval
-    // (8) and one request it never would, and "every honest replica
-    // executed" would fail for m <= f (5 of 200 trials at n = 4, m = 1).
-    s.config.checkpoint_interval = 1;
-    s.config.watermark_window = 4;
-    s.network = space::tutorial_network();
-    s.horizon_us = kPbftHorizonUs;
-    s.faults = std::move(faults);
-    return worlds_.get(s);  // a sweep reads outcomes, never traces: no hashing
-  }
-
   const SweepConfig& c_;
+  ScenarioSpace scenarios_ = pbft_scenarios(c_);
+  ScenarioSpace seed_faults_ = seed_faults({.n = c_.n});
   WorldPool worlds_{256};  // bounded memory at large n; rebuilt on demand
 };
 

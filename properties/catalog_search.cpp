@@ -16,24 +16,25 @@ namespace {
 
 enum class World : std::uint8_t { async, timed, timed_liveness };
 
-Scenario base(std::uint32_t n, World w, pbft::Mutation m) {
-  Scenario s;
-  s.config = pbft::make_config(n);
-  s.config.checkpoint_interval = 2;
-  s.config.watermark_window = 4;
-  s.config.mutation = m;
-  s.network.mode = w == World::async ? NetworkMode::async : NetworkMode::timed;
-  s.network.max_steps = 4'000;
-  s.workload.clients = 1;
-  s.workload.requests_per_client = 3;
+// One world of the grid: n, the network, the bug, and faulty replicas at
+// fixed positions with one strategy; nothing is left to draw.
+model::ScenarioSpace world(std::uint32_t n, World w, pbft::Mutation m, model::StrategyKind k,
+                           const std::vector<pbft::ReplicaId>& where) {
+  model::ScenarioSpace s;
+  s.sizes = {n};
+  for (auto r : where) s.fixed_faults.push_back({r, k});
+  s.mutation = m;
+  s.modes = {w == World::async ? NetworkMode::async : NetworkMode::timed};
+  s.max_steps = 4'000;
+  s.requests = {3};
   s.horizon_us = model::space::kSafetyHorizonUs;
   if (w == World::timed_liveness) {
     // Some drops before GST (retransmitted), then the bound.
-    s.network.drop_probability = 0.05;
-    s.network.gst_us = 500'000;
-    s.check_liveness = true;
+    s.drop = {0.05};
+    s.gst_us = {500'000};
+    s.liveness = true;
     s.liveness_bound_us = 5'000'000;
-    s.horizon_us = 12'000'000;
+    s.liveness_horizon_after_gst_us = 11'500'000;
   }
   return s;
 }
@@ -49,13 +50,10 @@ std::vector<Scenario> catalog_worlds(pbft::Mutation m) {
       std::vector<std::vector<pbft::ReplicaId>> positions;
       if (n == 4) positions = {{0}, {1}, {2}, {3}};
       else positions = {{0}, {1}, {6}, {0, 1}, {0, 6}};
-      for (auto k : model::kAllStrategies) {
-        for (const auto& where : positions) {
-          Scenario s = base(n, w, m);
-          for (auto r : where) s.faults.push_back({r, k});
-          out.push_back(std::move(s));
-        }
-      }
+      for (auto k : model::kAllStrategies)
+        for (const auto& where : positions) out.push_back(model::draw(world(n, w, m, k, where), [](std::uint32_t) {
+          return 0u;  // a fixed world: no knob has a choice
+        }));
     }
   }
   return out;

@@ -1,11 +1,11 @@
 #pragma once
-// RapidCheck generators for test cases (scenario + tape). Every field is
-// drawn from a shrinkable choice whose smallest value is the simplest case:
-// n = 4, no faults (or the fewest), silent strategies, one client with one
-// request, no drops, duplicates, reordering or partitions, GST = 0, default
-// timeouts, and an empty tape (every pick 0: the benign answer). Dependent
-// fields (malicious <= f, distinct faulty replicas) are computed from
-// independent raw choices, so shrinking one never invalidates another.
+// RapidCheck generators for test cases (scenario + tape). The scenario is
+// model::draw over a ScenarioSpace, with every pick a shrinkable integer
+// whose smallest value is the simplest choice: n = 4, no faults (or the
+// fewest), silent strategies, one client with one request, no drops,
+// duplicates, reordering or partitions, GST = 0, default timeouts; and an
+// empty tape (every pick 0: the benign answer). A pick that no longer
+// matters after shrinking another is simply not asked for.
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -13,6 +13,7 @@
 #include <rapidcheck.h>
 
 #include "model/scenario.h"
+#include "model/scenario_space.h"
 #include "properties/case.h"
 
 namespace props {
@@ -43,39 +44,12 @@ struct GenOptions {
   std::uint32_t tape_factor = 30;  // tape length up to factor × size
 };
 
-// The raw, independent choices behind a Case; exposed for tests of the
-// mapping.
-struct Choices {
-  std::uint32_t n_index = 0;
-  std::uint32_t malicious = 0;               // clamped to f
-  std::vector<std::uint32_t> positions;      // raw faulty positions (distinct after probing)
-  std::vector<model::StrategyKind> strategies;
-  model::NetworkMode mode = model::NetworkMode::async;
-  std::uint32_t checkpoint_interval = 2;
-  std::uint32_t window_factor = 2;           // L = factor × K
-  std::uint32_t clients = 1;
-  std::uint32_t requests = 1;
-  std::uint64_t view_change_timeout_us = 400'000;
-  std::uint64_t client_timeout_us = 500'000;  // then the client broadcasts: backups start timers
-  double drop = 0, duplicate = 0, reorder = 0;
-  bool tail_exponential = false;
-  bool no_retransmit = false;
-  std::uint64_t gst_us = 0;
-  struct PartitionChoice {
-    bool on = false;
-    std::uint64_t start_us = 0, length_us = 0;
-    std::uint32_t a = 0, b = 0;  // isolated replicas (mod n; equal: one replica)
-  };
-  std::vector<PartitionChoice> partitions;
-};
+// The scenarios these options describe (model/scenario_space.h): the swarm
+// narrowed by the options.
+model::ScenarioSpace property_space(const GenOptions& o);
 
-rc::Gen<Choices> gen_choices(const GenOptions& o);
-Case make_case(const GenOptions& o, const Choices& c, std::vector<std::uint32_t> tape);
+// A scenario drawn from property_space(o), RapidCheck supplying each pick
+// (shrinking toward 0, the simplest value of every knob), and a tape.
 rc::Gen<Case> gen_case(const GenOptions& o);
-
-// The faulty replicas for m raw positions: each taken modulo n, moving to
-// the next free replica on a collision.
-std::vector<pbft::ReplicaId> faulty_positions(const std::vector<std::uint32_t>& raw, std::uint32_t m,
-                                              std::uint32_t n);
 
 }  // namespace props

@@ -105,7 +105,8 @@ int check(const CheckOptions& o) {
   SearchProgress progress;
   const bool tty = isatty(fileno(stderr));
   const std::uint64_t shard_total = shard_size(*shard, o.schedules);
-  const SearchOutcome found = search(space, limits, progress, tty ? std::function<void(double)>([&](double secs) {
+  const CheckSchedules schedules(space);
+  const SearchOutcome found = search(schedules, limits, progress, tty ? std::function<void(double)>([&](double secs) {
                                                                   show_progress(o, shard_total, progress, secs);
                                                                 })
                                                                   : std::function<void(double)>());
@@ -122,7 +123,7 @@ int check(const CheckOptions& o) {
     return write_summary();
   }
   const std::uint64_t i = *found.violation;
-  auto ce = record_counterexample(space.scenario(i), space.tape(i), o.out, /*shrink=*/true);
+  auto ce = record_counterexample(schedules.scenario(i), schedules.tape(i), o.out, /*shrink=*/true);
   if (ce.error) {
     if (ce.error->kind == PipelineError::Kind::output) return bad_input(ce.error->message);
     std::fprintf(stderr, "pbftsim: internal error: %s (schedule %llu)\n", ce.error->message.c_str(),

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/scenario.h"
+#include "model/scenario_space.h"
 #include "model/simulator.h"
 #include "model/tape.h"
 #include "model/trace.h"
@@ -20,17 +21,15 @@ namespace model::testing {
 // log garbage collection happen within a handful of requests.
 inline Scenario small_scenario(std::uint32_t n, NetworkMode mode, std::vector<Fault> faults = {},
                                std::uint32_t requests = 5) {
-  Scenario s;
-  s.config = pbft::make_config(n);
-  s.config.checkpoint_interval = 2;
-  s.config.watermark_window = 4;
-  s.network.mode = mode;
-  s.network.max_steps = 4'000;
-  s.workload.clients = 1;
-  s.workload.requests_per_client = requests;
-  s.faults = std::move(faults);
+  ScenarioSpace s;
+  s.sizes = {n};
+  s.fixed_faults = std::move(faults);
+  s.modes = {mode};
+  s.max_steps = 4'000;
+  s.requests = {requests};
   s.horizon_us = 10'000'000;
-  return s;
+  Tape none = Tape::from_values({});  // a fixed scenario: nothing to pick
+  return draw(s, none);
 }
 
 inline RunResult run_seed(const Scenario& s, std::uint64_t seed) {

@@ -23,7 +23,7 @@ SearchSummary run_one(const CheckSpace& space, std::uint64_t schedules, Shard sh
   s.shard = shard;
   s.threads = threads;
   SearchProgress progress;
-  const SearchOutcome o = search(space, {.schedules = schedules, .threads = threads, .shard = shard}, progress);
+  const SearchOutcome o = search(CheckSchedules(space), {.schedules = schedules, .threads = threads, .shard = shard}, progress);
   s.schedules = o.schedules;
   s.deliveries = o.deliveries;
   s.seconds = o.seconds;
@@ -127,7 +127,7 @@ TEST(Search, AnInterruptStopsBeforeClaimingMore) {
   std::atomic<bool> interrupt{true};
   SearchProgress progress;
   const SearchOutcome o =
-      search(buggy_space(), {.schedules = 2'000, .threads = 2, .interrupt = &interrupt}, progress);
+      search(CheckSchedules(buggy_space()), {.schedules = 2'000, .threads = 2, .interrupt = &interrupt}, progress);
   EXPECT_FALSE(o.violation);
   EXPECT_EQ(o.schedules, 0u);
   EXPECT_EQ(o.stopped_by, StopReason::interrupted);

@@ -1,0 +1,141 @@
+// The one draw: pick 0 everywhere is the simplest scenario of a space, a
+// knob with one value costs no pick, every value of every knob is reachable,
+// and whatever the picks, the drawn scenario is valid and within the space.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "model/scenario_space.h"
+#include "model/search.h"
+
+namespace model {
+namespace {
+
+std::uint32_t zero(std::uint32_t) { return 0; }
+
+TEST(ScenarioSpace, ZeroPicksGiveTheSimplestScenarioOfTheSwarm) {
+  const Scenario s = draw(space::swarm({4, 7}), zero);
+  EXPECT_EQ(s.config.n, 4u);
+  EXPECT_EQ(s.malicious(), 0u);
+  EXPECT_EQ(s.network.mode, NetworkMode::async);
+  EXPECT_EQ(s.config.checkpoint_interval, 2u);
+  EXPECT_EQ(s.config.watermark_window, 4u);
+  EXPECT_EQ(s.config.view_change_timeout_us, 400'000u);
+  EXPECT_EQ(s.workload.clients, 1u);
+  EXPECT_EQ(s.workload.requests_per_client, 1u);
+  EXPECT_TRUE(s.workload.closed_loop);
+  EXPECT_EQ(s.network.drop_probability, 0.0);
+  EXPECT_TRUE(s.network.partitions.empty());
+  EXPECT_EQ(validate(s), "");
+}
+
+TEST(ScenarioSpace, ZeroPicksMakeThePrimaryFaultyFirstOrSpareIt) {
+  ScenarioSpace sp;
+  sp.malice = {.rule = Malice::Rule::exactly, .count = 1};
+  EXPECT_EQ(draw(sp, zero).faults, (std::vector<Fault>{{0, StrategyKind::silent}}));
+  sp.fault_order = FaultOrder::backups_first;
+  EXPECT_EQ(draw(sp, zero).faults, (std::vector<Fault>{{3, StrategyKind::silent}}));
+}
+
+// check's space varies only the faulty replicas: its draw asks for one
+// position per faulty replica and one strategy when they are mixed, so
+// narrowing the other knobs to one value shifts no pick.
+TEST(ScenarioSpace, AKnobWithOneValueCostsNoPick) {
+  CheckSpace c;
+  c.n = 7;
+  c.malicious = 2;
+  std::vector<std::uint32_t> asked;
+  const auto count = [&](std::uint32_t k) {
+    asked.push_back(k);
+    return 0u;
+  };
+  draw(check_scenarios(c), count);
+  EXPECT_EQ(asked, (std::vector<std::uint32_t>{7, 10, 6, 10}));
+  asked.clear();
+  c.strategy = StrategyKind::split;
+  draw(check_scenarios(c), count);
+  EXPECT_EQ(asked, (std::vector<std::uint32_t>{7, 6}));
+}
+
+TEST(ScenarioSpace, MaliceRules) {
+  ScenarioSpace sp;
+  const auto drawn = [&](std::uint32_t n, std::uint32_t pick) {
+    sp.sizes = {n};
+    return draw(sp, [pick](std::uint32_t k) { return pick % k; }).malicious();
+  };
+  sp.malice = {.rule = Malice::Rule::up_to_f, .count = 4};
+  EXPECT_EQ(drawn(4, 0), 0u);
+  EXPECT_EQ(drawn(4, 3), 1u);   // clamped to f
+  EXPECT_EQ(drawn(10, 2), 2u);
+  EXPECT_EQ(drawn(10, 4), 3u);  // f = 3
+  sp.malice = {.rule = Malice::Rule::quorum_overlap};
+  EXPECT_EQ(drawn(4, 0), 2u);   // f+1
+  EXPECT_EQ(drawn(5, 0), 3u);   // quorums of 4 overlap in 3
+  EXPECT_EQ(drawn(7, 0), 3u);
+  sp.malice = {.rule = Malice::Rule::exactly, .count = 9};
+  EXPECT_EQ(drawn(4, 0), 4u);   // at most n
+}
+
+// Random picks over the swarm: every scenario is valid and within the
+// space, faulty replicas are distinct and listed by replica, liveness is
+// judged only where it can hold, and every value of the main knobs shows up.
+TEST(ScenarioSpace, EveryDrawIsValidAndEveryValueIsReachable) {
+  ScenarioSpace sp = space::swarm({4, 5, 7, 10});
+  sp.liveness = true;
+  std::set<std::uint32_t> sizes, intervals, clients, requests, faulty;
+  std::set<std::uint64_t> timeouts, gsts;
+  std::set<double> drops;
+  std::set<StrategyKind> strategies;
+  int timed = 0, partitioned = 0, judged = 0;
+  Tape picks = Tape::from_seed(7);
+  for (int i = 0; i < 5'000; ++i) {
+    const Scenario s = draw(sp, picks);
+    ASSERT_EQ(validate(s), "") << i;
+    ASSERT_LE(s.malicious(), s.config.f);
+    for (std::size_t k = 1; k < s.faults.size(); ++k) ASSERT_LT(s.faults[k - 1].replica, s.faults[k].replica);
+    for (const Fault& f : s.faults) strategies.insert(f.strategy);
+    ASSERT_EQ(s.check_liveness, s.network.mode == NetworkMode::timed);
+    if (s.check_liveness) {
+      ASSERT_TRUE(s.network.retransmit);
+    }
+    sizes.insert(s.config.n);
+    intervals.insert(s.config.checkpoint_interval);
+    clients.insert(s.workload.clients);
+    requests.insert(s.workload.requests_per_client);
+    faulty.insert(s.malicious());
+    timeouts.insert(s.config.view_change_timeout_us);
+    gsts.insert(s.network.gst_us);
+    drops.insert(s.network.drop_probability);
+    timed += s.network.mode == NetworkMode::timed;
+    partitioned += !s.network.partitions.empty();
+    judged += s.check_liveness;
+  }
+  EXPECT_EQ(sizes, (std::set<std::uint32_t>{4, 5, 7, 10}));
+  EXPECT_EQ(intervals, (std::set<std::uint32_t>{1, 2, 3, 4}));
+  EXPECT_EQ(clients, (std::set<std::uint32_t>{1, 2, 3}));
+  EXPECT_EQ(requests.size(), 6u);
+  EXPECT_EQ(faulty, (std::set<std::uint32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(timeouts.size(), std::size(space::kViewChangeTimeoutsUs));
+  EXPECT_EQ(gsts.size(), std::size(space::kSafetyGstUs));
+  EXPECT_EQ(drops.size(), std::size(space::kDropRates));
+  EXPECT_EQ(strategies.size(), std::size(kAllStrategies));
+  EXPECT_GT(timed, 2'000);
+  EXPECT_GT(partitioned, 500);
+  EXPECT_EQ(judged, timed);
+}
+
+TEST(ScenarioSpace, ValidateNamesWhatCannotBeDrawn) {
+  ScenarioSpace sp;
+  EXPECT_EQ(validate(sp), "");
+  sp.requests.clear();
+  EXPECT_NE(validate(sp), "");
+  sp = {};
+  sp.fixed_faults = {{5, StrategyKind::silent}};
+  EXPECT_NE(validate(sp).find("faulty replica 5"), std::string::npos);
+  sp = {};
+  sp.sizes = {0};
+  EXPECT_NE(validate(sp), "");
+}
+
+}  // namespace
+}  // namespace model
