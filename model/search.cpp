@@ -37,19 +37,6 @@ Scenario CheckSchedules::scenario(std::uint64_t i) const {
   return draw(scenarios_, pick);
 }
 
-std::optional<Shard> parse_shard(std::string_view text) {
-  const auto slash = text.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  Shard s;
-  const auto number = [](std::string_view t, std::uint64_t& v) {
-    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    return ec == std::errc{} && end == t.data() + t.size() && !t.empty();
-  };
-  if (!number(text.substr(0, slash), s.index) || !number(text.substr(slash + 1), s.count)) return std::nullopt;
-  if (s.count < 1 || s.index >= s.count) return std::nullopt;
-  return s;
-}
-
 std::string_view stop_reason_name(StopReason r) {
   switch (r) {
     case StopReason::violation: return "violation";
@@ -64,11 +51,6 @@ std::optional<StopReason> parse_stop_reason(std::string_view name) {
   for (StopReason r : {StopReason::violation, StopReason::schedules, StopReason::time_limit, StopReason::interrupted})
     if (stop_reason_name(r) == name) return r;
   return std::nullopt;
-}
-
-std::uint64_t shard_size(const Shard& s, std::uint64_t end) {
-  if (end <= s.index) return 0;
-  return (end - s.index - 1) / s.count + 1;
 }
 
 SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, SearchProgress& progress,

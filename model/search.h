@@ -15,6 +15,7 @@
 
 #include "model/scenario.h"
 #include "model/scenario_space.h"
+#include "model/shard.h"
 #include "model/simulator.h"
 #include "model/tape.h"
 
@@ -58,14 +59,6 @@ class CheckSchedules final : public ScheduleSpace {
   std::uint64_t seed_;
 };
 
-struct Shard {
-  std::uint64_t index = 0, count = 1;
-  bool owns(std::uint64_t i) const { return i % count == index; }
-  friend bool operator==(const Shard&, const Shard&) = default;
-};
-// "I/N" with 0 <= I < N; nullopt otherwise.
-std::optional<Shard> parse_shard(std::string_view text);
-
 enum class StopReason : std::uint8_t { violation, schedules, time_limit, interrupted };
 std::string_view stop_reason_name(StopReason r);
 std::optional<StopReason> parse_stop_reason(std::string_view name);
@@ -93,9 +86,6 @@ struct SearchOutcome {
   double seconds = 0;
   StopReason stopped_by = StopReason::schedules;
 };
-
-// Indices of the shard in [0, end).
-std::uint64_t shard_size(const Shard& s, std::uint64_t end);
 
 // Runs the search; `tick` (optional) is called about every 200 ms from the
 // calling thread while the workers run.

@@ -4,13 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "model/json_fields.h"
 #include "model/scenario_json.h"
 
 namespace model {
 
 namespace {
-
-std::string shard_text(const Shard& s) { return fmt::format("{}/{}", s.index, s.count); }
 
 std::string strategy_text(const CheckSpace& c) {
   return c.strategy ? std::string(strategy_name(*c.strategy)) : "mix";
@@ -51,73 +50,49 @@ nlohmann::json to_json(const SearchSummary& s) {
 }
 
 SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name) {
-  const auto fail = [&](const std::string& what) { throw FormatError(name + ": " + what); };
-  if (!j.is_object()) fail("not a JSON object (a `pbftsim check --json` summary)");
-  const auto field = [&](const nlohmann::json& o, const char* key) -> const nlohmann::json& {
-    if (!o.contains(key)) fail(fmt::format("no \"{}\" field", key));
-    return o.at(key);
-  };
-  const auto number = [&](const nlohmann::json& o, const char* key) -> std::uint64_t {
-    const auto& v = field(o, key);
-    if (!v.is_number_unsigned()) fail(fmt::format("\"{}\" must be a whole number", key));
-    return v.get<std::uint64_t>();
-  };
-  const auto text = [&](const nlohmann::json& o, const char* key) -> std::string {
-    const auto& v = field(o, key);
-    if (!v.is_string()) fail(fmt::format("\"{}\" must be a string", key));
-    return v.get<std::string>();
-  };
-  const auto real = [&](const nlohmann::json& o, const char* key) -> double {
-    const auto& v = field(o, key);
-    if (!v.is_number()) fail(fmt::format("\"{}\" must be a number", key));
-    return v.get<double>();
-  };
-  const auto small = [&](const nlohmann::json& o, const char* key) -> std::uint32_t {
-    const std::uint64_t v = number(o, key);
-    if (v > 0xffffffffULL) fail(fmt::format("\"{}\" is too large", key));
-    return static_cast<std::uint32_t>(v);
-  };
+  const JsonFields in(name);
+  if (!j.is_object()) in.fail("not a JSON object (a `pbftsim check --json` summary)");
   SearchSummary s;
   CheckSpace& c = s.space;
-  c.n = small(j, "n");
-  c.malicious = small(j, "malicious");
-  c.requests = small(j, "requests");
-  c.clients = small(j, "clients");
-  c.seed = number(j, "seed");
-  if (const std::string st = text(j, "strategy"); st != "mix") {
+  c.n = in.small(j, "n");
+  c.malicious = in.small(j, "malicious");
+  c.requests = in.small(j, "requests");
+  c.clients = in.small(j, "clients");
+  c.seed = in.number(j, "seed");
+  if (const std::string st = in.text(j, "strategy"); st != "mix") {
     c.strategy = parse_strategy(st);
-    if (!c.strategy) fail("unknown strategy " + st);
+    if (!c.strategy) in.fail("unknown strategy " + st);
   }
-  const std::string net = text(j, "network");
-  if (net != "async" && net != "timed") fail("\"network\" must be async or timed");
+  const std::string net = in.text(j, "network");
+  if (net != "async" && net != "timed") in.fail("\"network\" must be async or timed");
   c.network = net == "async" ? NetworkMode::async : NetworkMode::timed;
-  const auto m = pbft::parse_mutation(text(j, "mutation"));
-  if (!m) fail("\"mutation\" is not in the bug catalog");
+  const auto m = pbft::parse_mutation(in.text(j, "mutation"));
+  if (!m) in.fail("\"mutation\" is not in the bug catalog");
   c.mutation = *m;
-  const std::string auth = text(j, "auth");
-  if (auth != "on" && auth != "off") fail("\"auth\" must be on or off");
+  const std::string auth = in.text(j, "auth");
+  if (auth != "on" && auth != "off") in.fail("\"auth\" must be on or off");
   c.auth = auth == "on";
-  if (!field(j, "schedule_budget").is_null()) s.schedule_budget = number(j, "schedule_budget");
-  s.time_limit_s = real(j, "time_limit");
-  const auto shard = parse_shard(text(j, "shard"));
-  if (!shard) fail("\"shard\" must be I/N with 0 <= I < N");
+  if (!in.field(j, "schedule_budget").is_null()) s.schedule_budget = in.number(j, "schedule_budget");
+  s.time_limit_s = in.real(j, "time_limit");
+  const auto shard = parse_shard(in.text(j, "shard"));
+  if (!shard) in.fail("\"shard\" must be I/N with 0 <= I < N");
   s.shard = *shard;
-  s.threads = small(j, "threads");
-  s.schedules = number(j, "schedules");
-  s.deliveries = number(j, "deliveries");
-  s.seconds = real(j, "seconds");
-  const auto stop = parse_stop_reason(text(j, "stopped_by"));
-  if (!stop) fail("unknown \"stopped_by\"");
+  s.threads = in.small(j, "threads");
+  s.schedules = in.number(j, "schedules");
+  s.deliveries = in.number(j, "deliveries");
+  s.seconds = in.real(j, "seconds");
+  const auto stop = parse_stop_reason(in.text(j, "stopped_by"));
+  if (!stop) in.fail("unknown \"stopped_by\"");
   s.stopped_by = *stop;
-  if (const auto& v = field(j, "violation"); !v.is_null()) {
-    if (!v.is_object()) fail("\"violation\" must be an object or null");
-    s.violation = FoundViolation{.schedule = number(v, "schedule"),
-                                 .kind = text(v, "kind"),
-                                 .found = text(v, "found"),
-                                 .description = text(v, "description"),
-                                 .counterexample = text(v, "counterexample"),
-                                 .choices = number(v, "choices"),
-                                 .deliveries = number(v, "deliveries")};
+  if (const auto& v = in.field(j, "violation"); !v.is_null()) {
+    if (!v.is_object()) in.fail("\"violation\" must be an object or null");
+    s.violation = FoundViolation{.schedule = in.number(v, "schedule"),
+                                 .kind = in.text(v, "kind"),
+                                 .found = in.text(v, "found"),
+                                 .description = in.text(v, "description"),
+                                 .counterexample = in.text(v, "counterexample"),
+                                 .choices = in.number(v, "choices"),
+                                 .deliveries = in.number(v, "deliveries")};
   }
   return s;
 }

@@ -10,7 +10,6 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "model/scenario.h"
 #include "model/seed_protocol.h"
@@ -20,8 +19,6 @@
 #include "pbft/hash.h"
 
 namespace model {
-
-using Json = nlohmann::ordered_json;  // keys in the order written
 
 namespace {
 
@@ -102,11 +99,12 @@ class TrialRunner {
   WorldPool worlds_{256};  // bounded memory at large n; rebuilt on demand
 };
 
-PointResult summarise(const SweepConfig& c, std::uint32_t m, const TrialOutcome* outcomes) {
+// The point's trials in this shard: `count` outcomes.
+PointResult summarise(const SweepConfig& c, std::uint32_t m, const TrialOutcome* outcomes, std::uint32_t count) {
   PointResult p;
   p.malicious = m;
-  p.trials = c.trials;
-  for (std::uint32_t t = 0; t < c.trials; ++t) {
+  p.trials = count;
+  for (std::uint32_t t = 0; t < count; ++t) {
     const TrialOutcome& o = outcomes[t];
     p.successes += o.success;
     p.agreements += o.agreement;
@@ -149,6 +147,8 @@ std::string validate(const SweepConfig& c) {
   return {};
 }
 
+std::string_view profile_name(Profile p) { return p == Profile::seed ? "seed" : "pbft"; }
+
 std::uint64_t trial_seed(std::uint64_t seed, std::uint32_t malicious, std::uint32_t trial) {
   return pbft::combine(pbft::combine(seed, malicious), trial);
 }
@@ -157,6 +157,19 @@ std::optional<double> PointResult::latency_ms(double percentile) const {
   if (latencies_us.empty()) return std::nullopt;
   const auto rank = static_cast<std::size_t>(std::ceil(percentile / 100.0 * static_cast<double>(latencies_us.size())));
   return static_cast<double>(latencies_us[std::clamp<std::size_t>(rank, 1, latencies_us.size()) - 1]) / 1000.0;
+}
+
+void PointResult::absorb(const PointResult& q) {
+  trials += q.trials;
+  successes += q.successes;
+  agreements += q.agreements;
+  violations += q.violations;
+  sent += q.sent;
+  committed += q.committed;
+  view_changes += q.view_changes;
+  const auto middle = static_cast<std::ptrdiff_t>(latencies_us.size());
+  latencies_us.insert(latencies_us.end(), q.latencies_us.begin(), q.latencies_us.end());
+  std::inplace_merge(latencies_us.begin(), latencies_us.begin() + middle, latencies_us.end());
 }
 
 std::optional<double> PointResult::mean_latency_ms() const {
@@ -173,8 +186,11 @@ std::optional<double> PointResult::msgs_per_commit() const {
 
 SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
   const std::uint32_t points = c.malicious.last - c.malicious.first + 1;
-  const std::uint64_t total = std::uint64_t{points} * c.trials;
-  std::vector<TrialOutcome> outcomes(total);  // trial t of point i at i * trials + t
+  // Trial t of every point belongs to shard t mod N: this shard runs `owned`
+  // of them, its k-th being trial shard.index + k × N.
+  const auto owned = static_cast<std::uint32_t>(shard_size(c.shard, c.trials));
+  const std::uint64_t total = std::uint64_t{points} * owned;
+  std::vector<TrialOutcome> outcomes(total);  // the k-th owned trial of point i at i * owned + k
 
   // Threads take batches of trials from a shared counter; each outcome lands
   // in its own slot, so the schedule cannot change the result.
@@ -189,8 +205,8 @@ SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
       if (begin >= total) return;
       const std::uint64_t end = std::min(total, begin + kBatch);
       for (std::uint64_t i = begin; i < end; ++i)
-        outcomes[i] = runner.run(c.malicious.first + static_cast<std::uint32_t>(i / c.trials),
-                                 static_cast<std::uint32_t>(i % c.trials));
+        outcomes[i] = runner.run(c.malicious.first + static_cast<std::uint32_t>(i / owned),
+                                 static_cast<std::uint32_t>(c.shard.index + (i % owned) * c.shard.count));
       if (progress) {
         const std::lock_guard lock(progress_mutex);
         done += end - begin;
@@ -198,29 +214,59 @@ SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
       }
     }
   };
-  const auto helpers = std::min<std::uint64_t>(c.threads, (total + kBatch - 1) / kBatch) - 1;
+  const auto helpers = std::min<std::uint64_t>(c.threads, (total + kBatch - 1) / kBatch);
   std::vector<std::thread> threads;
-  for (std::uint64_t i = 0; i < helpers; ++i) threads.emplace_back(work);
+  for (std::uint64_t i = 1; i < helpers; ++i) threads.emplace_back(work);
   work();
   for (auto& t : threads) t.join();
 
   SweepResult r{.config = c, .points = {}};
   for (std::uint32_t i = 0; i < points; ++i)
-    r.points.push_back(summarise(c, c.malicious.first + i, outcomes.data() + std::uint64_t{i} * c.trials));
+    r.points.push_back(summarise(c, c.malicious.first + i, outcomes.data() + std::uint64_t{i} * owned, owned));
   return r;
 }
 
 namespace {
 
-std::string profile_name(Profile p) { return p == Profile::seed ? "seed" : "pbft"; }
+
 
 std::string field(std::optional<double> v, int decimals) {
   return v ? fmt::format("{:.{}f}", *v, decimals) : std::string();
 }
 
-Json value(std::optional<double> v) { return v ? Json(*v) : Json(nullptr); }
-
 }  // namespace
+
+namespace {
+std::string ms(std::optional<double> v) { return v ? fmt::format("{:.1f}", *v) : std::string("n/a"); }
+}  // namespace
+
+std::string sweep_table(const SweepResult& r) {
+  const auto& c = r.config;
+  const bool seed = c.profile == Profile::seed;
+  std::string out = fmt::format("sweep: profile {}, n={} (f={}), malicious {}..{}, {} trials per point, seed {}{}{}\n",
+                                profile_name(c.profile), c.n, (c.n - 1) / 3, c.malicious.first, c.malicious.last,
+                                c.trials, c.seed, seed ? "" : fmt::format(", strategy {}", c.strategy),
+                                c.shard.count > 1 ? fmt::format(", shard {}", shard_text(c.shard)) : "");
+  out += fmt::format("{:>9} {:>7} {:>8} {:>9} {:>11} {:>8} {:>8} {:>8} {:>12} {:>13}\n", "malicious", "trials",
+                     "success", seed ? "analytic" : "", "violations", "p50_ms", "p95_ms", "p99_ms", "msgs/commit",
+                     "view_changes");
+  for (const auto& p : r.points) {
+    const auto msgs = p.msgs_per_commit();
+    out += fmt::format("{:>9} {:>7} {:>8.3f} {:>9} {:>11} {:>8} {:>8} {:>8} {:>12} {:>13.2f}\n", p.malicious,
+                       p.trials, p.success_rate(),
+                       p.expected_success ? fmt::format("{:.3f}", *p.expected_success) : "", p.violations,
+                       ms(p.latency_ms(50)), ms(p.latency_ms(95)), ms(p.latency_ms(99)),
+                       msgs ? fmt::format("{:.1f}", *msgs) : "n/a", p.view_changes_per_trial());
+  }
+  out += "(latency: virtual ms over successful trials; violations: safety; view_changes: per trial)\n\n";
+  for (const auto& p : r.points) {
+    const auto avg = p.mean_latency_ms();
+    out += fmt::format("malicious={} | success={}/{} | avg_latency={} | digest_agreement={}/{}\n", p.malicious,
+                       p.successes, p.trials, avg ? fmt::format("{:.3f}s", *avg / 1000.0) : "n/a", p.agreements,
+                       p.successes);
+  }
+  return out;
+}
 
 std::string sweep_csv(const SweepResult& r) {
   std::string out =
@@ -233,36 +279,6 @@ std::string sweep_csv(const SweepResult& r) {
                        field(p.latency_ms(99), 3), field(p.mean_latency_ms(), 3), field(p.msgs_per_commit(), 2),
                        p.view_changes_per_trial());
   return out;
-}
-
-std::string sweep_json(const SweepResult& r) {
-  const SweepConfig& c = r.config;
-  Json points = Json::array();
-  for (const auto& p : r.points)
-    points.push_back({{"malicious", p.malicious},
-                      {"trials", p.trials},
-                      {"successes", p.successes},
-                      {"success_rate", p.success_rate()},
-                      {"expected_success", value(p.expected_success)},
-                      {"digest_agreement", p.agreements},
-                      {"safety_violations", p.violations},
-                      {"latency_ms", {{"p50", value(p.latency_ms(50))},
-                                      {"p95", value(p.latency_ms(95))},
-                                      {"p99", value(p.latency_ms(99))},
-                                      {"mean", value(p.mean_latency_ms())}}},
-                      {"messages_sent", p.sent},
-                      {"requests_committed", p.committed},
-                      {"msgs_per_commit", value(p.msgs_per_commit())},
-                      {"view_changes", p.view_changes}});
-  const Json doc{{"profile", profile_name(c.profile)},
-                 {"n", c.n},
-                 {"f", (c.n - 1) / 3},
-                 {"malicious", {c.malicious.first, c.malicious.last}},
-                 {"trials", c.trials},
-                 {"strategy", c.profile == Profile::pbft ? c.strategy : std::string("seed")},
-                 {"seed", c.seed},
-                 {"points", points}};
-  return doc.dump(2) + "\n";
 }
 
 }  // namespace model

@@ -10,9 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "model/shard.h"
+
 namespace model {
 
 enum class Profile : std::uint8_t { seed, pbft };
+std::string_view profile_name(Profile p);
 
 struct MaliciousRange {
   std::uint32_t first = 0, last = 0;
@@ -30,6 +33,8 @@ struct SweepConfig {
   std::string strategy = "mix";  // pbft profile: a strategy name, or mix
   std::uint64_t seed = 11;
   std::uint32_t threads = 1;
+  Shard shard;  // runs trial t of each point when t mod N = I
+  friend bool operator==(const SweepConfig&, const SweepConfig&) = default;
 };
 
 inline constexpr std::uint32_t kMaxTrials = 10'000'000;
@@ -61,6 +66,8 @@ struct PointResult {
   std::optional<double> mean_latency_ms() const;
   std::optional<double> msgs_per_commit() const;  // messages sent / requests committed
   double view_changes_per_trial() const { return trials ? static_cast<double>(view_changes) / trials : 0.0; }
+  // Adds another shard's trials of the same point (latencies stay sorted).
+  void absorb(const PointResult& other);
   friend bool operator==(const PointResult&, const PointResult&) = default;
 };
 
@@ -75,8 +82,9 @@ using SweepProgress = std::function<void(std::uint64_t done, std::uint64_t total
 // Runs a validated configuration.
 SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress = {});
 
-// One row per point; the JSON also holds the configuration.
+// The table `pbftsim sweep` prints, and one row per point as CSV
+// (sweep_json.h writes and reads the JSON).
+std::string sweep_table(const SweepResult& r);
 std::string sweep_csv(const SweepResult& r);
-std::string sweep_json(const SweepResult& r);
 
 }  // namespace model

@@ -1,5 +1,6 @@
-// pbftsim merge: joins the --json summaries of `check --shard I/N` runs into
-// what one machine would have reported (model::merge_shards).
+// pbftsim merge: joins the --json results of `check --shard I/N` or
+// `sweep --shard I/N` runs into what one machine would have reported
+// (model::merge_shards, model::merge_sweeps).
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -9,6 +10,7 @@
 
 #include "model/scenario_json.h"
 #include "model/search_summary.h"
+#include "model/sweep_json.h"
 #include "tools/command.h"
 #include "tools/output_file.h"
 
@@ -17,32 +19,34 @@ namespace tools {
 namespace {
 
 struct MergeOptions {
-  std::vector<std::string> summaries;
-  std::string json;
+  std::vector<std::string> results;
+  std::string json, csv;
 };
 
-int merge(const MergeOptions& o) {
-  std::optional<OutputFile> out;
-  if (!o.json.empty()) {
-    for (const std::string& in : o.summaries)
-      if (in == o.json) return bad_input("--json would overwrite its input " + in);
-    out.emplace(o.json);
-    if (!out->error().empty()) return bad_input(out->error());
-  }
-  std::vector<model::SearchSummary> shards;
-  for (const std::string& path : o.summaries) {
+// Each file parsed as JSON, or the one line saying which is not.
+std::optional<std::vector<nlohmann::json>> read_documents(const std::vector<std::string>& paths, int& status) {
+  std::vector<nlohmann::json> docs;
+  for (const std::string& path : paths) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return bad_input(path + ": cannot open");
+    if (!in) {
+      status = bad_input(path + ": cannot open");
+      return std::nullopt;
+    }
     std::ostringstream text;
     text << in.rdbuf();
-    const nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return bad_input(path + ": not JSON");
-    try {
-      shards.push_back(model::summary_from_json(j, path));
-    } catch (const model::FormatError& e) {
-      return bad_input(e.what());
+    docs.push_back(nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false));
+    if (docs.back().is_discarded()) {
+      status = bad_input(path + ": not JSON");
+      return std::nullopt;
     }
   }
+  return docs;
+}
+
+int merge_checks(const MergeOptions& o, const std::vector<nlohmann::json>& docs, std::optional<OutputFile>& json) {
+  if (!o.csv.empty()) return bad_input("--csv is for sweep results; check summaries merge into --json");
+  std::vector<model::SearchSummary> shards;
+  for (std::size_t i = 0; i < docs.size(); ++i) shards.push_back(model::summary_from_json(docs[i], o.results[i]));
   const model::MergeResult m = model::merge_shards(std::move(shards));
   if (!m.merged) return bad_input("cannot merge: " + m.error);
   if (!m.error.empty()) std::fprintf(stderr, "pbftsim: note: %s\n", m.error.c_str());
@@ -50,18 +54,58 @@ int merge(const MergeOptions& o) {
   if (m.merged->violation)
     std::printf("counterexample: %s\nreplay with: pbftsim replay %s\n", m.merged->violation->counterexample.c_str(),
                 m.merged->violation->counterexample.c_str());
-  if (out)
-    if (auto err = out->commit(model::to_json(*m.merged).dump(2) + "\n"); !err.empty()) return bad_input(err);
+  if (json)
+    if (auto err = json->commit(model::to_json(*m.merged).dump(2) + "\n"); !err.empty()) return bad_input(err);
   return m.merged->violation ? kViolation : kOk;
+}
+
+int merge_sweeps(const MergeOptions& o, const std::vector<nlohmann::json>& docs, std::optional<OutputFile>& json,
+                 std::optional<OutputFile>& csv) {
+  std::vector<model::SweepResult> shards;
+  for (std::size_t i = 0; i < docs.size(); ++i) shards.push_back(model::sweep_from_json(docs[i], o.results[i]));
+  const model::SweepMerge m = model::merge_sweeps(std::move(shards));
+  if (!m.merged) return bad_input("cannot merge: " + m.error);
+  std::fputs(model::sweep_table(*m.merged).c_str(), stdout);
+  if (json)
+    if (auto err = json->commit(model::sweep_json(*m.merged)); !err.empty()) return bad_input(err);
+  if (csv)
+    if (auto err = csv->commit(model::sweep_csv(*m.merged)); !err.empty()) return bad_input(err);
+  return kOk;
+}
+
+int merge(const MergeOptions& o) {
+  for (const std::string& in : o.results)
+    for (const std::string* out : {&o.json, &o.csv})
+      if (in == *out) return bad_input("merge would overwrite its input " + in);
+  if (!o.json.empty() && o.json == o.csv) return bad_input("--json and --csv name the same file: " + o.json);
+  std::optional<OutputFile> json, csv;  // opened first: an unwritable path fails before any work
+  for (auto [file, path] : {std::pair{&json, &o.json}, std::pair{&csv, &o.csv}}) {
+    if (path->empty()) continue;
+    file->emplace(*path);
+    if (!(*file)->error().empty()) return bad_input((*file)->error());
+  }
+  int status = kOk;
+  const auto docs = read_documents(o.results, status);
+  if (!docs) return status;
+  try {
+    // A sweep result has points; a check summary has schedules.
+    return (*docs)[0].is_object() && (*docs)[0].contains("points") ? merge_sweeps(o, *docs, json, csv)
+                                                                    : merge_checks(o, *docs, json);
+  } catch (const model::FormatError& e) {
+    return bad_input(e.what());
+  }
 }
 
 }  // namespace
 
 void add_merge_command(CLI::App& app, int& status) {
   auto o = std::make_shared<MergeOptions>();
-  auto* cmd = app.add_subcommand("merge", "join the --json summaries of check --shard I/N runs into one result");
-  cmd->add_option("summaries", o->summaries, "one summary per shard, 0/N to N-1/N in any order")->required();
-  cmd->add_option("--json", o->json, "write the merged summary here");
+  auto* cmd = app.add_subcommand("merge", "join the --json results of check or sweep --shard I/N runs into one result");
+  cmd->add_option("results", o->results,
+                  "the --json of every shard, 0/N to N-1/N in any order (all check summaries or all sweep results)")
+      ->required();
+  cmd->add_option("--json", o->json, "write the merged result here");
+  cmd->add_option("--csv", o->csv, "sweeps: write the merged points as CSV");
   cmd->callback([o, &status] { status = merge(*o); });
 }
 

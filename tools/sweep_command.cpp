@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "model/sweep.h"
+#include "model/sweep_json.h"
 #include "tools/command.h"
 #include "tools/help_lists.h"
 #include "tools/output_file.h"
@@ -29,7 +30,7 @@ struct SweepOptions {
   std::string profile = "seed", malicious, strategy = "mix";  // malicious empty: 0..n-1
   std::uint32_t n = 10, trials = 6, threads = std::max(1u, std::thread::hardware_concurrency());
   std::uint64_t seed = 11;
-  std::string csv, json, plot;
+  std::string csv, json, plot, shard = "0/1";
 };
 
 std::string shell_quote(const std::string& s) {
@@ -108,33 +109,6 @@ int draw(const std::filesystem::path& plot) {
   return kOk;
 }
 
-std::string ms(std::optional<double> v) { return v ? fmt::format("{:.1f}", *v) : std::string("n/a"); }
-
-void print(const SweepResult& r) {
-  const auto& c = r.config;
-  const bool seed = c.profile == Profile::seed;
-  std::printf("sweep: profile %s, n=%u (f=%u), malicious %u..%u, %u trials per point, seed %llu%s\n",
-              seed ? "seed" : "pbft", c.n, (c.n - 1) / 3, c.malicious.first, c.malicious.last, c.trials,
-              static_cast<unsigned long long>(c.seed), seed ? "" : fmt::format(", strategy {}", c.strategy).c_str());
-  std::printf("%9s %7s %8s %9s %11s %8s %8s %8s %12s %13s\n", "malicious", "trials", "success", seed ? "analytic" : "",
-              "violations", "p50_ms", "p95_ms", "p99_ms", "msgs/commit", "view_changes");
-  for (const auto& p : r.points) {
-    const auto msgs = p.msgs_per_commit();
-    std::printf("%9u %7u %8.3f %9s %11u %8s %8s %8s %12s %13.2f\n", p.malicious, p.trials, p.success_rate(),
-                p.expected_success ? fmt::format("{:.3f}", *p.expected_success).c_str() : "",
-                p.violations, ms(p.latency_ms(50)).c_str(), ms(p.latency_ms(95)).c_str(),
-                ms(p.latency_ms(99)).c_str(), msgs ? fmt::format("{:.1f}", *msgs).c_str() : "n/a",
-                p.view_changes_per_trial());
-  }
-  std::printf("(latency: virtual ms over successful trials; violations: safety; view_changes: per trial)\n\n");
-  for (const auto& p : r.points) {
-    const auto avg = p.mean_latency_ms();
-    std::printf("malicious=%u | success=%u/%u | avg_latency=%s | digest_agreement=%u/%u\n", p.malicious,
-                p.successes, p.trials, avg ? fmt::format("{:.3f}s", *avg / 1000.0).c_str() : "n/a", p.agreements,
-                p.successes);
-  }
-}
-
 // "\r12000/20000 trials, ETA 3 s" at most ten times a second, on a terminal only.
 class ProgressLine {
  public:
@@ -172,6 +146,9 @@ int sweep(const SweepOptions& o) {
     if (!range) return bad_input(error);
     c.malicious = *range;
   }
+  const auto shard = parse_shard(o.shard);
+  if (!shard) return bad_input("--shard " + o.shard + ": must be I/N with 0 <= I < N");
+  c.shard = *shard;
   if (auto e = validate(c); !e.empty()) return bad_input(e);
   const std::filesystem::path plot = o.plot;
   if (!o.plot.empty() && plot.extension() != ".svg" && plot.extension() != ".png")
@@ -196,9 +173,10 @@ int sweep(const SweepOptions& o) {
     result = run_sweep(c, progress.callback());
   }
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
-  print(result);
-  std::printf("\n%llu trials in %.3f s on %u thread(s)\n",
-              static_cast<unsigned long long>(std::uint64_t{result.points.size()} * c.trials), secs, c.threads);
+  std::fputs(sweep_table(result).c_str(), stdout);
+  std::uint64_t trials = 0;
+  for (const auto& p : result.points) trials += p.trials;
+  std::printf("\n%llu trials in %.3f s on %u thread(s)\n", static_cast<unsigned long long>(trials), secs, c.threads);
 
   for (auto& [kind, file] : files) {
     const std::string text = kind == Kind::json     ? sweep_json(result)
@@ -228,6 +206,9 @@ void add_sweep_command(CLI::App& app, int& status) {
   cmd->add_option("--strategy", o->strategy, "pbft profile: Byzantine strategy, or mix")->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of every trial's tape")->check(whole_number())->capture_default_str();
   cmd->add_option("--threads", o->threads, "worker threads (results do not depend on it)")->capture_default_str();
+  cmd->add_option("--shard", o->shard,
+                  "run trial t of every point when t mod N = I (pbftsim merge joins the N --json results)")
+      ->capture_default_str();
   cmd->add_option("--csv", o->csv, "write the points as CSV");
   cmd->add_option("--json", o->json, "write the configuration and points as JSON");
   cmd->add_option("--plot", o->plot, "draw latency and success rate with gnuplot (.svg or .png)");

@@ -32,4 +32,19 @@ cmp "$ce" "$dir/one.jsonl" || fail "the merged counterexample $ce differs from o
 [ $? -eq 2 ] && grep -q "2 summaries for a search in 3 shards" "$dir/err.txt" || fail "merge of 2 of 3 shards: $(cat "$dir/err.txt")"
 "$pbftsim" merge "$dir/s0.json" "$dir/one.txt" 2>"$dir/err.txt"
 [ $? -eq 2 ] && grep -q "one.txt: not JSON" "$dir/err.txt" || fail "merge of a non-JSON file: $(cat "$dir/err.txt")"
-echo "shards_merge: 3 shards merged equal one search ($(head -1 "$dir/merged.txt"))"
+
+# Sweeps: 3 shards' --json merged give one sweep's JSON and CSV, byte for byte.
+sweep=(sweep --profile pbft --n 7 --malicious 0..3 --trials 60 --threads 2)
+"$pbftsim" "${sweep[@]}" --json "$dir/sweep-one.json" --csv "$dir/sweep-one.csv" >/dev/null || fail "one sweep"
+for i in 0 1 2; do
+  "$pbftsim" "${sweep[@]}" --shard $i/3 --json "$dir/sweep-$i.json" >/dev/null || fail "sweep shard $i/3"
+done
+"$pbftsim" merge "$dir/sweep-1.json" "$dir/sweep-2.json" "$dir/sweep-0.json" --json "$dir/sweep-merged.json" \
+  --csv "$dir/sweep-merged.csv" >"$dir/sweep-merged.txt" || fail "merge of 3 sweep shards"
+cmp "$dir/sweep-merged.json" "$dir/sweep-one.json" || fail "merged sweep JSON differs from one sweep's"
+cmp "$dir/sweep-merged.csv" "$dir/sweep-one.csv" || fail "merged sweep CSV differs from one sweep's"
+"$pbftsim" merge "$dir/sweep-0.json" "$dir/sweep-0.json" "$dir/sweep-1.json" 2>"$dir/err.txt"
+[ $? -eq 2 ] && grep -q "shard 1/3 is missing or given twice" "$dir/err.txt" || fail "merge of a repeated sweep shard: $(cat "$dir/err.txt")"
+"$pbftsim" merge "$dir/sweep-0.json" "$dir/s1.json" "$dir/s2.json" 2>"$dir/err.txt"
+[ $? -eq 2 ] || fail "merge of a sweep with check summaries: $(cat "$dir/err.txt")"
+echo "shards_merge: 3 shards merged equal one search ($(head -1 "$dir/merged.txt")) and one sweep"

@@ -7,9 +7,36 @@
 
 #include "model/seed_protocol.h"
 #include "model/sweep.h"
+#include "model/sweep_json.h"
 
 namespace model {
 namespace {
+
+// N shards' JSON, read back and merged, is one sweep's JSON; shards of
+// different sweeps, or a missing shard, do not merge.
+TEST(SweepShards, ThreeShardsMergedEqualOneSweep) {
+  for (Profile profile : {Profile::seed, Profile::pbft}) {
+    SweepConfig c{.profile = profile, .n = 4, .malicious = {0, 2}, .trials = 50, .threads = 2};
+    const std::string one = sweep_json(run_sweep(c));
+    std::vector<SweepResult> shards;
+    for (std::uint64_t i : {2u, 0u, 1u}) {
+      c.shard = {i, 3};
+      shards.push_back(sweep_from_json(nlohmann::json::parse(sweep_json(run_sweep(c))), "shard"));
+    }
+    const SweepMerge m = merge_sweeps(shards);
+    ASSERT_TRUE(m.merged) << m.error;
+    EXPECT_EQ(sweep_json(*m.merged), one);
+    shards.pop_back();
+    EXPECT_FALSE(merge_sweeps(shards).merged);
+  }
+  SweepConfig a{.n = 4, .malicious = {0, 1}, .trials = 10, .shard = {0, 2}};
+  SweepConfig b = a;
+  b.shard = {1, 2};
+  b.seed = 12;
+  const SweepMerge m = merge_sweeps({run_sweep(a), run_sweep(b)});
+  EXPECT_FALSE(m.merged);
+  EXPECT_NE(m.error.find("another sweep"), std::string::npos) << m.error;
+}
 
 TEST(SeedProtocol, AnalyticRatesForTheTutorialsGroup) {
   EXPECT_DOUBLE_EQ(seed_expectation(10, 0).success, 1.0);
