@@ -65,7 +65,7 @@ class AsyncNetwork final : public Network {
     const std::size_t i = tape.pick(static_cast<std::uint32_t>(from.size()));
     const std::uint32_t index = from[i];
     from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
-    return Next{index, steps};  // async time counts steps
+    return Next{index, 0};  // async has no clock
   }
 
   void forget_timers(const std::function<bool(std::uint32_t)>& stale,

@@ -8,9 +8,10 @@
 //   timed: virtual time. Delays, drops, duplicates, reordering and
 //          partitions are drawn from the tape (until GST); items wait in a
 //          queue ordered by (time, send order); the run ends at the horizon.
-//   async: no time. Every message arrives eventually, in any order: the tape
-//          picks the next message (or, 1 in 16, a timer); the run ends after
-//          max_steps deliveries.
+//   async: no time (the clock stays at 0; events are ordered by step).
+//          Every message arrives eventually, in any order: the tape picks the
+//          next message (or, 1 in 16, a timer); the run ends after max_steps
+//          deliveries.
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -66,6 +66,7 @@ Simulator::~Simulator() = default;
 void Simulator::record(TraceEvent e) {
   if (!tracing()) return;
   e.time_us = now_us_;
+  e.step = stats_.steps;
   hash_ = hash_event(hash_, e);
   if (sink_) sink_->on_event(e);
 }
@@ -89,7 +90,6 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, std::uint32_t mes
     e.from = from;
     e.to = to;
     e.extra = extra;
-    e.time_us = now_us_;
     return e;
   };
   const Transmission t = network_->transmit(from, to, now_us_, *tape_);
@@ -314,7 +314,7 @@ void Simulator::deliver(const Item& item) {
       const auto accepted = client.on_reply(item.from, *reply);
       if (!accepted) break;
       ++stats_.accepted;
-      stats_.latencies_us.push_back(now_us_ - client.submitted_at_us);
+      if (scenario_.network.mode == NetworkMode::timed) stats_.latencies_us.push_back(now_us_ - client.submitted_at_us);
       record({.type = EventType::accept, .from = Endpoint::client(item.to).packed(), .digest = *accepted,
               .extra = reply->timestamp});
       checkers_.on_client_accept(item.to, reply->timestamp, *accepted);

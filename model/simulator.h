@@ -20,12 +20,12 @@ namespace model {
 struct RunStats {
   std::uint64_t sent = 0, delivered = 0, dropped = 0, duplicated = 0, timers_fired = 0;
   std::uint64_t steps = 0;
-  std::uint64_t end_time_us = 0;
+  std::uint64_t end_time_us = 0;      // 0 in async, which has no time
   std::uint64_t accepted = 0;          // client requests accepted
   pbft::View max_view = 0;             // highest view an honest replica entered
   std::uint64_t view_changes = 0;      // NEW-VIEWs entered by honest replicas
   std::uint64_t blocked_forgeries = 0;
-  std::vector<std::uint64_t> latencies_us;  // per accepted request, submit → accept
+  std::vector<std::uint64_t> latencies_us;  // per accepted request, submit → accept (timed: async has no time)
 };
 
 // Protocol depth reached, for fuzzer guidance and tests.

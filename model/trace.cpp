@@ -25,9 +25,11 @@ void append_endpoint(fmt::memory_buffer& out, const char* key, std::uint32_t id)
   else fmt::format_to(std::back_inserter(out), ",\"{}\":{}", key, id);
 }
 
-void append_event_line(fmt::memory_buffer& out, const TraceEvent& e) {
+// "t" (virtual time) only in the timed network: async has no time.
+void append_event_line(fmt::memory_buffer& out, const TraceEvent& e, bool timed) {
   auto it = std::back_inserter(out);
-  fmt::format_to(it, "{{\"t\":{},\"ev\":\"{}\"", e.time_us, event_type_name(e.type));
+  if (timed) fmt::format_to(it, "{{\"step\":{},\"t\":{},\"ev\":\"{}\"", e.step, e.time_us, event_type_name(e.type));
+  else fmt::format_to(it, "{{\"step\":{},\"ev\":\"{}\"", e.step, event_type_name(e.type));
   append_endpoint(out, "from", e.from);
   append_endpoint(out, "to", e.to);
   if (e.type == EventType::send || e.type == EventType::deliver || e.type == EventType::drop)
@@ -48,7 +50,7 @@ bool known_event(const std::string& name) {
 }  // namespace
 
 TraceWriter::TraceWriter(std::string path, const Scenario& s, std::vector<std::uint32_t> tape)
-    : path_(std::move(path)), tmp_(path_ + ".tmp") {
+    : path_(std::move(path)), tmp_(path_ + ".tmp"), timed_(s.network.mode == NetworkMode::timed) {
   file_ = std::fopen(tmp_.c_str(), "w");
   if (!file_) {
     error_ = fmt::format("{}: cannot write: {}", path_, std::strerror(errno));
@@ -70,7 +72,7 @@ TraceWriter::~TraceWriter() {
 void TraceWriter::on_event(const TraceEvent& e) {
   if (!file_) return;
   buffer_.clear();
-  append_event_line(buffer_, e);
+  append_event_line(buffer_, e, timed_);
   std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
 }
 
@@ -115,8 +117,12 @@ Trace parse_trace(const std::string& text, const std::string& name) {
     try {
       if (number == 1) {
         if (j.value("format", "") != "pbftsim-trace") fail("not a pbftsim trace (no \"format\": \"pbftsim-trace\")");
-        if (!j.contains("version") || j["version"] != kTraceVersion)
-          fail(fmt::format("unsupported trace version (expected {})", kTraceVersion));
+        if (!j.contains("version") || !j["version"].is_number_integer()) fail("header has no \"version\"");
+        const auto v = j["version"].get<std::int64_t>();
+        if (v < kOldestTraceVersion || v > kTraceVersion)
+          fail(fmt::format("trace version {}, but this pbftsim reads versions {} to {}", v, kOldestTraceVersion,
+                           kTraceVersion));
+        t.version = static_cast<int>(v);
         if (!j.contains("scenario")) fail("header has no scenario");
         t.scenario = scenario_from_json(j["scenario"]);
         if (!j.contains("tape") || !j["tape"].is_array()) fail("header has no tape array");
@@ -144,7 +150,10 @@ Trace parse_trace(const std::string& text, const std::string& name) {
         continue;
       }
       if (!known_event(ev)) fail(fmt::format("unknown event \"{}\"", ev));
-      if (!j.contains("t") || !j["t"].is_number_unsigned()) fail("event has no time \"t\"");
+      const bool timed = t.version == 1 || t.scenario.network.mode == NetworkMode::timed;
+      if (t.version > 1 && (!j.contains("step") || !j["step"].is_number_unsigned())) fail("event has no \"step\"");
+      if (timed && (!j.contains("t") || !j["t"].is_number_unsigned())) fail("event has no time \"t\" (timed network)");
+      if (!timed && j.contains("t")) fail("event has a time \"t\", but the async network has no time");
       ++t.events;
     } catch (const FormatError& e) {
       if (std::string_view(e.what()).starts_with(name + ":")) throw;

@@ -16,9 +16,14 @@
 
 namespace model {
 
-inline constexpr int kTraceVersion = 1;
+// 2: every event has its "step"; "t" only in the timed network (1 had
+// "t" everywhere, counting steps in async). Version 1 traces are still read,
+// so that `replay --record` can write them again; their hashes differ.
+inline constexpr int kTraceVersion = 2;
+inline constexpr int kOldestTraceVersion = 1;
 
 struct Trace {
+  int version = kTraceVersion;
   Scenario scenario;
   std::vector<std::uint32_t> tape;
   std::uint64_t events = 0;
@@ -39,6 +44,7 @@ class TraceWriter final : public TraceSink {
 
  private:
   std::string path_, tmp_;
+  bool timed_ = false;
   std::FILE* file_ = nullptr;
   std::string error_;
   fmt::memory_buffer buffer_;

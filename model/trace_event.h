@@ -35,7 +35,11 @@ struct Endpoint {
 };
 
 struct TraceEvent {
+  // When: the virtual time (timed network; async has no time, so it stays
+  // 0) and the simulator step, the number of items (messages, timers) handled
+  // so far, which orders events in both networks.
   std::uint64_t time_us = 0;
+  std::uint64_t step = 0;
   EventType type = EventType::send;
   std::uint32_t from = kNobody;
   std::uint32_t to = kNobody;
@@ -55,6 +59,7 @@ inline std::uint64_t hash_event(std::uint64_t h, const TraceEvent& e) {
   // every event of every run, with a final avalanche when read (pbft::mix64).
   constexpr std::uint64_t kPrime = 0x100000001b3ULL * 0x9e3779b1ULL;
   const auto step = [&](std::uint64_t w) { h = (h ^ w) * kPrime; h ^= h >> 29; };
+  step(e.step);
   step(e.time_us ^ (std::uint64_t(e.type) << 56) ^ (std::uint64_t(e.kind) << 48));
   step((std::uint64_t(e.from) << 32) | e.to);
   step(e.view ^ (e.seq << 20));

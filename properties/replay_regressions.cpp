@@ -82,7 +82,7 @@ TEST(Regressions, EveryStoredCounterexampleReplaysWithItsVerdictAndHash) {
 // deliveries in; local sanity must name the first wrong step instead: R3,
 // primary of view 51, pre-prepares seq 13 a second time.
 TEST(Regressions, NewPrimaryRenumberingIsFlaggedAtItsFirstDuplicatePrePrepare) {
-  const std::string path = std::string(PBFTSIM_CORPUS_DIR) + "/new-primary-renumbers-after-checkpoint-33e3e444.jsonl";
+  const std::string path = std::string(PBFTSIM_CORPUS_DIR) + "/new-primary-renumbers-after-checkpoint-5cb1a663.jsonl";
   model::Trace t = model::read_trace(path);
   ASSERT_FALSE(t.verdict) << "the fixed replica runs this schedule clean";
   t.scenario.config.mutation = pbft::Mutation::newview_issues_before_o;

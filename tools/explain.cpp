@@ -33,10 +33,11 @@ std::string count(std::uint64_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-// Async runs have no clock: their time counts steps.
-std::string when(const Timeline& t, std::uint64_t time_us) {
-  return t.async() ? fmt::format("#{}", time_us) : fmt::format("{}.{:03} ms", time_us / 1000, time_us % 1000);
+// Async runs have no clock: they are told by step.
+std::string when(const Timeline& t, std::uint64_t time_us, std::uint64_t step) {
+  return t.async() ? fmt::format("#{}", step) : fmt::format("{}.{:03} ms", time_us / 1000, time_us % 1000);
 }
+std::string when(const Timeline& t, const TraceEvent& e) { return when(t, e.time_us, e.step); }
 
 std::string message(const Timeline& t, const TraceEvent& e) {
   const char* kind = pbft::kind_name(e.kind);
@@ -84,7 +85,7 @@ std::string verdict_line(const Timeline& t) {
   const auto kind = [&] { return model::violation_name(static_cast<model::ViolationKind>(t.violation->extra)); };
   const std::string verdict = t.violation ? fmt::format("{} violation", kind()) : std::string("no violation");
   return fmt::format("{} after {}, at {} (tape of {})", verdict, count(t.deliveries, "delivery", "deliveries"),
-                     when(t, t.end_time_us), count(t.tape_choices, "choice", "choices"));
+                     when(t, t.end_time_us, t.end_step), count(t.tape_choices, "choice", "choices"));
 }
 
 std::string network_line(const Timeline& t) {
@@ -137,7 +138,7 @@ class TextWriter {
  public:
   explicit TextWriter(const Timeline& t) : t_(t) {
     for (const auto& section : t.sections)
-      for (const auto& step : section.steps) time_width_ = std::max(time_width_, when(t, step.trigger.time_us).size());
+      for (const auto& step : section.steps) time_width_ = std::max(time_width_, when(t, step.trigger).size());
     for (std::uint32_t r = 0; r < t.scenario.config.n; ++r) node_width_ = std::max(node_width_, name(r).size());
     for (std::uint32_t c = 0; c < t.scenario.workload.clients; ++c)
       node_width_ = std::max(node_width_, name(model::Endpoint::client(c).packed()).size());
@@ -160,8 +161,8 @@ class TextWriter {
       for (const auto& step : section.steps) write_step(step);
     }
     write_commits();
-    if (t_.violation) line(fmt::format("\nVIOLATION at {}: {}", when(t_, t_.violation->time_us), t_.description));
-    else line(fmt::format("\nno violation: the run ended at {}", when(t_, t_.end_time_us)));
+    if (t_.violation) line(fmt::format("\nVIOLATION at {}: {}", when(t_, *t_.violation), t_.description));
+    else line(fmt::format("\nno violation: the run ended at {}", when(t_, t_.end_time_us, t_.end_step)));
     return fmt::to_string(out_);
   }
 
@@ -184,7 +185,7 @@ class TextWriter {
     } else {
       cause = happening(t_, e, name(node_of(e)) + " ");
     }
-    line(fmt::format("  {:>{}}  {}", when(t_, e.time_us), time_width_, cause));
+    line(fmt::format("  {:>{}}  {}", when(t_, e), time_width_, cause));
     const std::string indent(2 + time_width_ + 4, ' ');
     for (const auto& n : s.notes) line(indent + happening(t_, n, name(n.from) + " "));
     for (const auto& g : s.sends) line(indent + sends(g));
@@ -215,7 +216,7 @@ class TextWriter {
         } else {
           it->second += ",";
         }
-        it->second += fmt::format(" {} (v{}, {})", name(c.replica), c.view, when(t_, c.time_us));
+        it->second += fmt::format(" {} (v{}, {})", name(c.replica), c.view, when(t_, c.time_us, c.step));
       }
       std::string s = fmt::format("  n{}  ", seq);
       for (std::size_t i = 0; i < by_digest.size(); ++i) s += (i ? "; " : "") + by_digest[i].second;

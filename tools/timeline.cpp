@@ -57,6 +57,7 @@ class Builder {
 
   void add(const TraceEvent& e) {
     t_.end_time_us = e.time_us;
+    t_.end_step = e.step;
     if (e.digest != pbft::kNoDigest && e.digest != pbft::kNullDigest) digests_.insert(e.digest);
     switch (e.type) {
       case EventType::violation:
@@ -80,7 +81,7 @@ class Builder {
       case EventType::drop: add_message(e); return;
       default:
         if (e.type == EventType::commit)
-          t_.commits[e.seq].push_back({.replica = e.from, .view = e.view, .digest = e.digest, .time_us = e.time_us});
+          t_.commits[e.seq].push_back({.replica = e.from, .view = e.view, .digest = e.digest, .time_us = e.time_us, .step = e.step});
         if (belongs(e)) step_->notes.push_back(e);
         else start_step(e);
         return;
@@ -96,9 +97,10 @@ class Builder {
 
  private:
   // An event is part of the current step when it happens at the step's node
-  // at the same time; a faulty node may send as another (with auth off).
+  // in the same simulator step; a faulty node may send as another (with
+  // auth off).
   bool belongs(const TraceEvent& e) const {
-    if (!step_ || e.time_us != step_->trigger.time_us) return false;
+    if (!step_ || e.step != step_->trigger.step) return false;
     const std::uint32_t node = node_of(step_->trigger);
     return e.from == node || (is_message(e.type) && is_faulty_replica(node));
   }

@@ -47,7 +47,7 @@ struct CommitRecord {
   pbft::ReplicaId replica = 0;
   pbft::View view = 0;
   pbft::Digest digest = pbft::kNoDigest;
-  std::uint64_t time_us = 0;
+  std::uint64_t time_us = 0, step = 0;
 };
 
 // What the default view left out, so the reader knows to ask for --all.
@@ -69,7 +69,7 @@ struct Timeline {
   std::optional<model::TraceEvent> violation;
   Condensed condensed;
   std::uint64_t deliveries = 0;
-  std::uint64_t end_time_us = 0;
+  std::uint64_t end_time_us = 0, end_step = 0;
   // Short names for digests: the shortest hex prefix (at least 4 digits)
   // that tells apart every digest of the run; "null" for the null request.
   std::map<pbft::Digest, std::string> digest_names;

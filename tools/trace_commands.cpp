@@ -40,6 +40,10 @@ int replay_file(const std::string& path, const std::string& record) {
                 verdict_text(t.verdict).c_str());
     return r.violation ? kViolation : kOk;
   }
+  if (t.version < model::kTraceVersion && got == t.verdict)
+    return bad_input(fmt::format("{}: a version {} trace, from an older pbftsim: the verdict ({}) replays, but the "
+                                 "hash of version {} differs; `pbftsim replay {} --record NEW` writes it anew",
+                                 path, t.version, verdict_text(got), model::kTraceVersion, path));
   if (r.event_hash != t.event_hash || got != t.verdict)
     return bad_input(fmt::format("{}: replay diverged from the recording: {} (trace says {}), event hash {:016x} "
                                  "(trace says {:016x}); the code changed since it was written (--record rewrites it)",

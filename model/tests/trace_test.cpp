@@ -213,6 +213,38 @@ TEST(Trace, RejectsEventWithoutTime) {
   });
 }
 
+TEST(Trace, RejectsEventWithoutStep) {
+  expect_rejected("no_step", 4, [](auto& lines) {
+    json e = json::parse(lines[3]);
+    e.erase("step");
+    lines[3] = e.dump();
+  });
+}
+
+// Version 1 (no "step") is still read, so that `replay --record` can write
+// an old counterexample anew.
+TEST(Trace, ReadsVersionOneForRecordingAgain) {
+  const std::string path = tmp_path("version_one.jsonl");
+  auto lines = lines_of(good_trace(path));
+  edit_header(lines, [](json& h) { h["version"] = 1; });
+  for (std::size_t i = 1; i + 1 < lines.size(); ++i) {
+    json e = json::parse(lines[i]);
+    e.erase("step");
+    lines[i] = e.dump();
+  }
+  spit(path, join_lines(lines));
+  const Trace t = read_trace(path);
+  EXPECT_EQ(t.version, 1);
+  EXPECT_EQ(t.events, lines.size() - 2);
+}
+
+// Async has no time: a "t" there says the trace is not what it claims.
+TEST(Trace, RejectsTimeInAnAsyncTrace) {
+  expect_rejected("async_time", 2, [](auto& lines) {
+    edit_header(lines, [](json& h) { h["scenario"]["network"]["mode"] = "async"; });
+  });
+}
+
 TEST(Trace, RejectsUnknownVerdict) {
   const std::size_t total = good_line_count();
   expect_rejected("verdict", total, [](auto& lines) {

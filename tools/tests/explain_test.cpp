@@ -29,15 +29,17 @@ model::Trace trace(model::NetworkMode mode = model::NetworkMode::async) {
   return t;
 }
 
+// `time` is both the virtual time and the simulator step: in these hand-made
+// runs every step happens at its own time.
 TraceEvent message(EventType type, std::uint64_t time, std::uint32_t from, std::uint32_t to, MessageKind kind,
                    pbft::Digest digest = kRequest, pbft::View view = 0, pbft::Seq seq = 1) {
-  return {.time_us = time, .type = type, .from = from, .to = to, .kind = kind, .view = view, .seq = seq,
+  return {.time_us = time, .step = time, .type = type, .from = from, .to = to, .kind = kind, .view = view, .seq = seq,
           .digest = digest};
 }
 
 TraceEvent happening(EventType type, std::uint64_t time, std::uint32_t at, pbft::Digest digest = kRequest,
                      pbft::View view = 0, pbft::Seq seq = 1) {
-  return {.time_us = time, .type = type, .from = at, .view = view, .seq = seq, .digest = digest};
+  return {.time_us = time, .step = time, .type = type, .from = at, .view = view, .seq = seq, .digest = digest};
 }
 
 std::vector<std::string> lines(const std::string& text) {
@@ -140,7 +142,7 @@ TEST(Explain, ADroppedSendIsShownAndTheLinksRetransmissionLeftOut) {
 const std::vector<TraceEvent> kViewChange = {
     message(EventType::deliver, 1, 0, 1, MessageKind::pre_prepare),
     message(EventType::send, 1, 1, 2, MessageKind::prepare),
-    {.time_us = 2, .type = EventType::timer, .to = 2},
+    {.time_us = 2, .step = 2, .type = EventType::timer, .to = 2},
     happening(EventType::view_change, 2, 2, pbft::kNoDigest, 1, 0),
     message(EventType::send, 2, 2, 1, MessageKind::view_change, pbft::kNoDigest, 1, 0),
     message(EventType::deliver, 3, 2, 1, MessageKind::view_change, pbft::kNoDigest, 1, 0),
@@ -191,7 +193,7 @@ TEST(Explain, TheTextEndsWithTheViolationAndTheDiagramDrawsTheSameRun) {
   events.push_back(message(EventType::deliver, 3, 0, 3, MessageKind::commit, pbft::kNullDigest));
   events.push_back(happening(EventType::execute, 3, 3, pbft::kNullDigest));
   events.push_back(happening(EventType::commit, 3, 3, pbft::kNullDigest));
-  events.push_back({.time_us = 3, .type = EventType::violation, .from = 3, .seq = 1,
+  events.push_back({.time_us = 3, .step = 3, .type = EventType::violation, .from = 3, .seq = 1,
                     .extra = static_cast<std::uint64_t>(model::ViolationKind::agreement)});
   const Timeline t = build_timeline(tr, events, {});
 
