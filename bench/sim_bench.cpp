@@ -31,7 +31,7 @@ void run_many(benchmark::State& state, bool trace_json) {
       model::TraceWriter writer("/tmp/pbftsim-bench-trace.jsonl", s, {});
       auto r = sim.run(tape, &writer);
       delivered += r.stats.delivered;
-      benchmark::DoNotOptimize(writer.finish(r));
+      writer.finish(r);
     } else {
       auto r = sim.run(tape);
       delivered += r.stats.delivered;

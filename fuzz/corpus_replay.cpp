@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     model::Trace t;
     try {
       t = model::read_trace(f.string());
-    } catch (const model::FormatError& e) {
+    } catch (const model::InputError& e) {
       std::fprintf(stderr, "%s\n", e.what());
       status = 2;
       continue;

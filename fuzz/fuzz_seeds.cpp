@@ -79,7 +79,7 @@ Reach reach_trace(const Bytes& b) {
     out.cert_carried = r.coverage.certs_carried > 0;
     out.state_installed = r.coverage.states_installed > 0;
     if (r.event_hash != t.event_hash) out.clean = false, out.failure = "replay hash differs from the trace's";
-  } catch (const model::FormatError& e) {
+  } catch (const model::InputError& e) {
     out.clean = false;
     out.failure = e.what();
   }
@@ -243,8 +243,10 @@ int generate(const fs::path& root) {
     auto rec = model::run_recorded(scenario, tape);
     while (!rec.tape.empty() && rec.tape.back() == 0) rec.tape.pop_back();
     const fs::path tmp = fs::temp_directory_path() / "pbftsim-trace-seed.jsonl";
-    if (auto err = model::write_trace(tmp.string(), scenario, rec.tape); !err.empty()) {
-      std::fprintf(stderr, "trace: %s\n", err.c_str());
+    try {
+      model::write_trace(tmp.string(), scenario, rec.tape);
+    } catch (const model::InputError& e) {
+      std::fprintf(stderr, "trace: %s\n", e.what());
       ++missing;
       continue;
     }

@@ -27,21 +27,22 @@ std::string trace_dir() { return knobs().traces; }
   std::fprintf(stderr, "==pbftsim== %s violation: %s\n", name, v.description.c_str());
   std::fprintf(stderr, "==pbftsim== signature: %s\n", violation_signature(v).c_str());
   std::string path;
-  const auto ce = model::record_counterexample(
-      in.scenario, model::Tape::from_bytes(in.tape),
-      [&](const model::RunResult& found) {
-        if (!found.violation || found.violation->description != v.description)
-          std::fprintf(stderr, "==pbftsim== NOT REPRODUCED by a fresh world (determinism bug): %s\n",
-                       found.violation ? found.violation->description.c_str() : "no violation");
-        path = fmt::format("{}/{}-{}-{:016x}.jsonl", trace_dir(), name, model::violation_name(v.kind), found.event_hash);
-        return path;
-      },
-      /*shrink=*/false);
-  if (ce.error) {
-    std::fprintf(stderr, "==pbftsim== could not write the trace: %s\n", ce.error->message.c_str());
-  } else {
+  try {
+    model::record_counterexample(
+        in.scenario, model::Tape::from_bytes(in.tape),
+        [&](const model::RunResult& found) {
+          if (!found.violation || found.violation->description != v.description)
+            std::fprintf(stderr, "==pbftsim== NOT REPRODUCED by a fresh world (determinism bug): %s\n",
+                         found.violation ? found.violation->description.c_str() : "no violation");
+          path = fmt::format("{}/{}-{}-{:016x}.jsonl", trace_dir(), name, model::violation_name(v.kind),
+                             found.event_hash);
+          return path;
+        },
+        /*shrink=*/false);
     std::fprintf(stderr, "==pbftsim== trace: %s\n==pbftsim== replay: pbftsim replay %s\n", path.c_str(),
                  path.c_str());
+  } catch (const std::exception& e) {  // an unwritable trace folder, or no violation on re-run
+    std::fprintf(stderr, "==pbftsim== could not write the trace: %s\n", e.what());
   }
   std::fflush(stderr);
   std::abort();

@@ -1,5 +1,5 @@
 // trace_fuzzer: arbitrary bytes into the trace reader (model::parse_trace).
-// It must either accept or reject with model::FormatError, never crash or
+// It must either accept or reject with model::InputError, never crash or
 // throw anything else. An accepted trace whose scenario is small is also
 // replayed twice, which must not crash and must give the same event hash.
 #include <cstdio>
@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   model::Trace t;
   try {
     t = model::parse_trace(text, "input");
-  } catch (const model::FormatError&) {
+  } catch (const model::InputError&) {
     return 0;  // rejected, as it should be
   }
   if (!small(t)) return 0;

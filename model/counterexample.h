@@ -20,23 +20,14 @@ struct Counterexample {
   RunResult written;                      // the run of the trace written
 };
 
-// Why the pipeline stopped: the output could not be written (the user's
-// problem), or the violation did not reproduce (a determinism bug: ours).
-struct PipelineError {
-  enum class Kind : std::uint8_t { output, internal } kind;
-  std::string message;
-};
-
-struct CounterexampleOrError {
-  std::optional<Counterexample> counterexample;
-  std::optional<PipelineError> error;
-};
-
 // Runs (s, tape), which must show a violation, and writes its trace to
 // `path`: minimized first when `shrink` is set. `path_for` names the file
 // from the found run instead (the fuzzers put its event hash in the name).
-CounterexampleOrError record_counterexample(const Scenario& s, Tape tape, const std::string& path, bool shrink);
-CounterexampleOrError record_counterexample(const Scenario& s, Tape tape,
-                                            const std::function<std::string(const RunResult&)>& path_for, bool shrink);
+// Throws InputError when the trace cannot be written (the user's problem)
+// and InternalError when the violation does not reproduce (a determinism
+// bug: ours).
+Counterexample record_counterexample(const Scenario& s, Tape tape, const std::string& path, bool shrink);
+Counterexample record_counterexample(const Scenario& s, Tape tape,
+                                     const std::function<std::string(const RunResult&)>& path_for, bool shrink);
 
 }  // namespace model

@@ -29,7 +29,7 @@ constexpr EnvKnob kKnobs[] = {
 };
 
 [[noreturn]] void bad(std::string_view name, std::string_view value, std::string_view allowed) {
-  throw EnvError(fmt::format("{}={}: must be {}", name, value, allowed));
+  throw InputError(fmt::format("{}={}: must be {}", name, value, allowed));
 }
 
 // The value, or nullopt when the variable is unset or empty.
@@ -82,7 +82,7 @@ FuzzKnobs fuzz_knobs(const EnvLookup& lookup) {
     k.abort_kinds = 0;
     for (const std::string& name : split(*v)) {
       const auto kind = parse_violation(name);
-      if (!kind) throw EnvError(fmt::format("PBFTSIM_FUZZ_KINDS={}: unknown violation kind \"{}\"", *v, name));
+      if (!kind) throw InputError(fmt::format("PBFTSIM_FUZZ_KINDS={}: unknown violation kind \"{}\"", *v, name));
       k.abort_kinds |= 1u << static_cast<unsigned>(*kind);
     }
   }

@@ -10,11 +10,11 @@
 #include <functional>
 #include <optional>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/errors.h"
 #include "pbft/mutation.h"
 
 namespace model {
@@ -23,10 +23,6 @@ struct EnvKnob {
   std::string_view name, values, meaning;
 };
 std::span<const EnvKnob> env_knobs();
-
-struct EnvError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // The schedule and attack fuzzers.
 struct FuzzKnobs {
@@ -51,7 +47,7 @@ struct TestKnobs {
 using EnvLookup = std::function<const char*(const char*)>;
 inline const char* process_env(const char* name) { return std::getenv(name); }
 
-// Throw EnvError("PBFTSIM_X=value: what is allowed").
+// Throw InputError("PBFTSIM_X=value: what is allowed").
 FuzzKnobs fuzz_knobs(const EnvLookup& lookup = process_env);
 TestKnobs test_knobs(const EnvLookup& lookup = process_env);
 
@@ -61,7 +57,7 @@ template <class Knobs>
 Knobs knobs_or_exit(Knobs (*parse)(const EnvLookup&)) {
   try {
     return parse(process_env);
-  } catch (const EnvError& e) {
+  } catch (const InputError& e) {
     std::fprintf(stderr, "%s\n", e.what());
     std::exit(2);
   }

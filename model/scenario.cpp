@@ -38,26 +38,25 @@ bool Scenario::is_faulty(pbft::ReplicaId r) const {
   return std::any_of(faults.begin(), faults.end(), [&](const Fault& f) { return f.replica == r; });
 }
 
-std::string validate(const Scenario& s) {
-  if (auto e = pbft::validate(s.config); !e.empty()) return e;
+void validate(const Scenario& s) {
+  if (auto e = pbft::validate(s.config); !e.empty()) throw InputError(e);
   if (s.workload.clients < 1 || s.workload.clients > s.config.max_clients)
-    return "clients must be in 1.." + std::to_string(s.config.max_clients);
-  if (s.faults.size() > s.config.n) return "more faulty replicas than replicas";
+    throw InputError("clients must be in 1.." + std::to_string(s.config.max_clients));
+  if (s.faults.size() > s.config.n) throw InputError("more faulty replicas than replicas");
   for (std::size_t i = 0; i < s.faults.size(); ++i) {
     if (s.faults[i].replica >= s.config.n)
-      return "faulty replica " + std::to_string(s.faults[i].replica) + " is not below n";
+      throw InputError("faulty replica " + std::to_string(s.faults[i].replica) + " is not below n");
     for (std::size_t j = 0; j < i; ++j)
       if (s.faults[j].replica == s.faults[i].replica)
-        return "replica " + std::to_string(s.faults[i].replica) + " is listed faulty twice";
+        throw InputError("replica " + std::to_string(s.faults[i].replica) + " is listed faulty twice");
   }
   const auto& net = s.network;
-  if (net.min_delay_us > net.max_delay_us) return "min delay exceeds max delay";
+  if (net.min_delay_us > net.max_delay_us) throw InputError("min delay exceeds max delay");
   for (double p : {net.tail_probability, net.drop_probability, net.duplicate_probability,
                    net.reorder_probability})
-    if (!(p >= 0 && p <= 1)) return "probabilities must be in [0, 1]";
+    if (!(p >= 0 && p <= 1)) throw InputError("probabilities must be in [0, 1]");
   for (const auto& p : net.partitions)
-    if (p.start_us > p.end_us) return "a partition ends before it starts";
-  return {};
+    if (p.start_us > p.end_us) throw InputError("a partition ends before it starts");
 }
 
 std::uint64_t operation_for(pbft::ClientId c, pbft::Timestamp t) {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/errors.h"
 #include "pbft/config.h"
 
 namespace model {
@@ -92,8 +93,9 @@ struct Scenario {
   std::uint32_t malicious() const { return static_cast<std::uint32_t>(faults.size()); }
 };
 
-// Empty when the scenario can run, otherwise what is wrong with it.
-std::string validate(const Scenario& s);
+// Returns when the scenario can run; otherwise throws InputError saying
+// what is wrong with it.
+void validate(const Scenario& s);
 
 // The operation a client's request carries: fixed by (client, timestamp) so
 // the validity checker can recognise submitted requests without storing them.

@@ -8,9 +8,9 @@ using nlohmann::json;
 
 namespace {
 const json& field(const json& j, const char* key, const char* where) {
-  if (!j.is_object()) throw FormatError(fmt::format("{} is not an object", where));
+  if (!j.is_object()) throw InputError(fmt::format("{} is not an object", where));
   auto it = j.find(key);
-  if (it == j.end()) throw FormatError(fmt::format("{} has no \"{}\"", where, key));
+  if (it == j.end()) throw InputError(fmt::format("{} has no \"{}\"", where, key));
   return *it;
 }
 
@@ -19,21 +19,21 @@ T get(const json& j, const char* key, const char* where) {
   const json& v = field(j, key, where);
   try {
     if constexpr (std::is_unsigned_v<T> && !std::is_same_v<T, bool>) {
-      if (!v.is_number_unsigned()) throw FormatError("");
+      if (!v.is_number_unsigned()) throw InputError("");
     } else if constexpr (std::is_same_v<T, bool>) {
-      if (!v.is_boolean()) throw FormatError("");
+      if (!v.is_boolean()) throw InputError("");
     } else if constexpr (std::is_floating_point_v<T>) {
-      if (!v.is_number()) throw FormatError("");
+      if (!v.is_number()) throw InputError("");
     } else if constexpr (std::is_same_v<T, std::string>) {
-      if (!v.is_string()) throw FormatError("");
+      if (!v.is_string()) throw InputError("");
     }
     const auto value = v.get<T>();
     if constexpr (std::is_same_v<T, std::uint32_t>) {
-      if (v.get<std::uint64_t>() > 0xffffffffULL) throw FormatError("");
+      if (v.get<std::uint64_t>() > 0xffffffffULL) throw InputError("");
     }
     return value;
   } catch (const std::exception&) {
-    throw FormatError(fmt::format("{}.{} has the wrong type or range", where, key));
+    throw InputError(fmt::format("{}.{} has the wrong type or range", where, key));
   }
 }
 }  // namespace
@@ -86,12 +86,12 @@ Scenario scenario_from_json(const json& j) {
   s.config.max_buffered = get<std::uint32_t>(c, "max_buffered", "config");
   const auto mutation = get<std::string>(c, "mutation", "config");
   auto m = pbft::parse_mutation(mutation);
-  if (!m) throw FormatError(fmt::format("config.mutation \"{}\" is not in the bug catalog", mutation));
+  if (!m) throw InputError(fmt::format("config.mutation \"{}\" is not in the bug catalog", mutation));
   s.config.mutation = *m;
 
   const json& n = field(j, "network", "scenario");
   const auto mode = get<std::string>(n, "mode", "network");
-  if (mode != "timed" && mode != "async") throw FormatError("network.mode must be \"timed\" or \"async\"");
+  if (mode != "timed" && mode != "async") throw InputError("network.mode must be \"timed\" or \"async\"");
   s.network.mode = mode == "timed" ? NetworkMode::timed : NetworkMode::async;
   s.network.min_delay_us = get<std::uint64_t>(n, "min_delay_us", "network");
   s.network.max_delay_us = get<std::uint64_t>(n, "max_delay_us", "network");
@@ -109,7 +109,7 @@ Scenario scenario_from_json(const json& j) {
   s.network.gst_us = get<std::uint64_t>(n, "gst_us", "network");
   s.network.max_steps = get<std::uint64_t>(n, "max_steps", "network");
   const json& parts = field(n, "partitions", "network");
-  if (!parts.is_array()) throw FormatError("network.partitions is not an array");
+  if (!parts.is_array()) throw InputError("network.partitions is not an array");
   for (const auto& p : parts)
     s.network.partitions.push_back({get<std::uint64_t>(p, "start_us", "partition"),
                                     get<std::uint64_t>(p, "end_us", "partition"),
@@ -123,11 +123,11 @@ Scenario scenario_from_json(const json& j) {
   s.workload.client_timeout_us = get<std::uint64_t>(w, "client_timeout_us", "workload");
 
   const json& faults = field(j, "faults", "scenario");
-  if (!faults.is_array()) throw FormatError("faults is not an array");
+  if (!faults.is_array()) throw InputError("faults is not an array");
   for (const auto& f : faults) {
     const auto name = get<std::string>(f, "strategy", "fault");
     auto k = parse_strategy(name);
-    if (!k) throw FormatError(fmt::format("fault.strategy \"{}\" is not a known strategy", name));
+    if (!k) throw InputError(fmt::format("fault.strategy \"{}\" is not a known strategy", name));
     s.faults.push_back({get<std::uint32_t>(f, "replica", "fault"), *k});
   }
   s.auth = get<bool>(j, "auth", "scenario");
@@ -135,7 +135,11 @@ Scenario scenario_from_json(const json& j) {
   s.check_liveness = get<bool>(j, "check_liveness", "scenario");
   s.liveness_bound_us = get<std::uint64_t>(j, "liveness_bound_us", "scenario");
   s.stop_when_done = get<bool>(j, "stop_when_done", "scenario");
-  if (auto e = validate(s); !e.empty()) throw FormatError("scenario: " + e);
+  try {
+    validate(s);
+  } catch (const InputError& e) {
+    throw InputError(std::string("scenario: ") + e.what());
+  }
   return s;
 }
 

@@ -94,26 +94,25 @@ Scenario draw(const ScenarioSpace& sp, Tape& tape) {
   return draw(sp, [&tape](std::uint32_t k) { return tape.pick(k); });
 }
 
-std::string validate(const ScenarioSpace& sp) {
+void validate(const ScenarioSpace& sp) {
   if (sp.sizes.empty() || sp.modes.empty() || sp.checkpoint_intervals.empty() || sp.window_factors.empty() ||
       sp.view_change_timeouts_us.empty() || sp.clients.empty() || sp.requests.empty() || sp.closed_loop.empty() ||
       sp.client_timeouts_us.empty() || sp.drop.empty() || sp.duplicate.empty() || sp.reorder.empty() ||
       sp.tail_exponential.empty() || sp.retransmit.empty() || sp.gst_us.empty() || sp.partition_start_us.empty() ||
       sp.partition_length_us.empty())
-    return "a knob of the scenario space has no value to draw";
+    throw InputError("a knob of the scenario space has no value to draw");
   if (sp.fixed_faults.empty() && sp.strategies.empty())
-    return "faulty replicas are drawn but no strategy is allowed";
+    throw InputError("faulty replicas are drawn but no strategy is allowed");
   // Each n with its simplest draw (and the fixed faults) must run.
   for (const std::uint32_t n : sp.sizes) {
     if (n < 1 || n > pbft::kMaxReplicas)
-      return "n = " + std::to_string(n) + " is not in 1.." + std::to_string(pbft::kMaxReplicas);
+      throw InputError("n = " + std::to_string(n) + " is not in 1.." + std::to_string(pbft::kMaxReplicas));
     ScenarioSpace one = sp;
     one.sizes = {n};
     for (const Fault& f : sp.fixed_faults)
-      if (f.replica >= n) return "faulty replica " + std::to_string(f.replica) + " is not below n = " + std::to_string(n);
-    if (auto err = validate(draw(one, [](std::uint32_t) { return 0u; })); !err.empty()) return err;
+      if (f.replica >= n) throw InputError("faulty replica " + std::to_string(f.replica) + " is not below n = " + std::to_string(n));
+    validate(draw(one, [](std::uint32_t) { return 0u; }));
   }
-  return {};
 }
 
 namespace space {

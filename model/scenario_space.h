@@ -96,9 +96,9 @@ using Pick = std::function<std::uint32_t(std::uint32_t k)>;
 Scenario draw(const ScenarioSpace& space, const Pick& pick);
 Scenario draw(const ScenarioSpace& space, Tape& tape);
 
-// Empty when every knob has a value to draw and the drawn scenarios can run,
-// otherwise what is wrong.
-std::string validate(const ScenarioSpace& space);
+// Returns when every knob has a value to draw and the drawn scenarios can
+// run; otherwise throws InputError saying what is wrong.
+void validate(const ScenarioSpace& space);
 
 namespace space {
 

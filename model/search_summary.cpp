@@ -98,17 +98,17 @@ SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name
 }
 
 MergeResult merge_shards(std::vector<SearchSummary> shards) {
-  if (shards.empty()) return {std::nullopt, "no summaries to merge"};
+  if (shards.empty()) throw InputError("no summaries to merge");
   std::stable_sort(shards.begin(), shards.end(),
                    [](const auto& a, const auto& b) { return a.shard.index < b.shard.index; });
   const SearchSummary& first = shards.front();
   const std::uint64_t count = first.shard.count;
   for (const SearchSummary& s : shards)
     if (s.shard.count != count)
-      return {std::nullopt, fmt::format("shard {} belongs to a search in {} shards, shard {} to one in {}",
-                                        shard_text(s.shard), s.shard.count, shard_text(first.shard), count)};
+      throw InputError(fmt::format("shard {} belongs to a search in {} shards, shard {} to one in {}",
+                                        shard_text(s.shard), s.shard.count, shard_text(first.shard), count));
   if (shards.size() != count)
-    return {std::nullopt, fmt::format("{} summaries for a search in {} shards", shards.size(), count)};
+    throw InputError(fmt::format("{} summaries for a search in {} shards", shards.size(), count));
   const nlohmann::json space = [&] {
     nlohmann::json j = to_json(first);
     return nlohmann::json{{"n", j["n"]},       {"malicious", j["malicious"]}, {"strategy", j["strategy"]},
@@ -126,19 +126,19 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
   for (std::size_t k = 0; k < shards.size(); ++k) {
     const SearchSummary& s = shards[k];
     if (s.shard.index != k)
-      return {std::nullopt, fmt::format("shard {} is missing or given twice (found {})", k, shard_text(s.shard))};
+      throw InputError(fmt::format("shard {} is missing or given twice (found {})", k, shard_text(s.shard)));
     if (s.violation && !s.shard.owns(s.violation->schedule))
-      return {std::nullopt, fmt::format("shard {} reports schedule {}, which is not one of its own",
-                                        shard_text(s.shard), s.violation->schedule)};
+      throw InputError(fmt::format("shard {} reports schedule {}, which is not one of its own",
+                                        shard_text(s.shard), s.violation->schedule));
     if ((s.stopped_by == StopReason::violation) != s.violation.has_value())
-      return {std::nullopt, fmt::format("shard {}: \"stopped_by\" and \"violation\" disagree", shard_text(s.shard))};
+      throw InputError(fmt::format("shard {}: \"stopped_by\" and \"violation\" disagree", shard_text(s.shard)));
     nlohmann::json j = to_json(s);
     for (const auto& [key, value] : space.items())
       if (j[key] != value)
-        return {std::nullopt, fmt::format("shard {} searched another space: \"{}\" is {}, shard 0 has {}",
-                                          shard_text(s.shard), key, j[key].dump(), value.dump())};
+        throw InputError(fmt::format("shard {} searched another space: \"{}\" is {}, shard 0 has {}",
+                                          shard_text(s.shard), key, j[key].dump(), value.dump()));
     if (s.schedule_budget != first.schedule_budget)
-      return {std::nullopt, fmt::format("shard {} had another schedule budget", shard_text(s.shard))};
+      throw InputError(fmt::format("shard {} had another schedule budget", shard_text(s.shard)));
     out.threads += s.threads;
     out.deliveries += s.deliveries;
     out.seconds = std::max(out.seconds, s.seconds);
@@ -164,7 +164,7 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
   } else if (all_budgets_used) {
     out.stopped_by = StopReason::schedules;
   }
-  return {std::move(out), {}};
+  return {std::move(out), std::nullopt};
 }
 
 std::string result_line(const SearchSummary& s) {

@@ -37,16 +37,16 @@ struct SearchSummary {
 };
 
 nlohmann::json to_json(const SearchSummary& s);
-// Throws FormatError("name: what") on a summary it cannot use.
+// Throws InputError("name: what") on a summary it cannot use.
 SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name);
 
-// Merges the summaries of shards 0..N-1 of one search (any order). Returns
-// the merged summary, or why they do not belong together (error, no
-// summary). With a summary, `error` may hold a caveat: a shard that stopped
-// early leaves the violation unproven as the smallest.
+// Merges the summaries of shards 0..N-1 of one search (any order); throws
+// InputError saying why they do not belong together. The caveat, when there
+// is one: a shard that stopped early leaves the violation unproven as the
+// smallest.
 struct MergeResult {
-  std::optional<SearchSummary> merged;
-  std::string error;
+  SearchSummary merged;
+  std::optional<std::string> caveat;
 };
 MergeResult merge_shards(std::vector<SearchSummary> shards);
 

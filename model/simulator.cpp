@@ -40,7 +40,9 @@ Simulator::Simulator(const Scenario& s)
       boundary_(honest_mask(s), s.auth),
       replica_timer_(s.config.n, 0),
       network_(make_network(scenario_)) {
-  assert(validate(s).empty());
+#ifndef NDEBUG
+  validate(s);  // the caller's promise (scenarios are checked where read or drawn); throws if broken
+#endif
   coalition_ = Coalition::of(scenario_);
   for (ReplicaId r = 0; r < s.config.n; ++r)
     if (!s.is_faulty(r)) fresh_replicas_[r].emplace(s.config, r);

@@ -121,30 +121,23 @@ PointResult summarise(const SweepConfig& c, std::uint32_t m, const TrialOutcome*
 
 }  // namespace
 
-std::optional<MaliciousRange> parse_malicious_range(std::string_view text, std::string& error) {
+MaliciousRange parse_malicious_range(std::string_view text) {
   const auto dots = text.find("..");
   const auto first = parse_count(text.substr(0, dots));
   const auto last = dots == std::string_view::npos ? first : parse_count(text.substr(dots + 2));
-  if (!first || !last) {
-    error = fmt::format("--malicious: expected A..B or a number, got '{}'", text);
-    return std::nullopt;
-  }
-  if (*first > *last) {
-    error = fmt::format("--malicious {}: the range is empty ({} > {})", text, *first, *last);
-    return std::nullopt;
-  }
+  if (!first || !last) throw InputError(fmt::format("--malicious: expected A..B or a number, got '{}'", text));
+  if (*first > *last) throw InputError(fmt::format("--malicious {}: the range is empty ({} > {})", text, *first, *last));
   return MaliciousRange{*first, *last};
 }
 
-std::string validate(const SweepConfig& c) {
-  if (c.n < 1 || c.n > pbft::kMaxReplicas) return fmt::format("--n must be in 1..{}", pbft::kMaxReplicas);
+void validate(const SweepConfig& c) {
+  if (c.n < 1 || c.n > pbft::kMaxReplicas) throw InputError(fmt::format("--n must be in 1..{}", pbft::kMaxReplicas));
   const auto [first, last] = c.malicious;
-  if (first > last) return fmt::format("--malicious {}..{}: the range is empty", first, last);
-  if (last > c.n) return fmt::format("--malicious {}..{}: cannot exceed --n ({})", first, last, c.n);
-  if (c.trials < 1 || c.trials > kMaxTrials) return fmt::format("--trials must be in 1..{}", kMaxTrials);
-  if (c.threads < 1) return "--threads must be at least 1";
-  if (c.strategy != "mix" && !parse_strategy(c.strategy)) return "--strategy: unknown strategy " + c.strategy;
-  return {};
+  if (first > last) throw InputError(fmt::format("--malicious {}..{}: the range is empty", first, last));
+  if (last > c.n) throw InputError(fmt::format("--malicious {}..{}: cannot exceed --n ({})", first, last, c.n));
+  if (c.trials < 1 || c.trials > kMaxTrials) throw InputError(fmt::format("--trials must be in 1..{}", kMaxTrials));
+  if (c.threads < 1) throw InputError("--threads must be at least 1");
+  if (c.strategy != "mix" && !parse_strategy(c.strategy)) throw InputError("--strategy: unknown strategy " + c.strategy);
 }
 
 std::string_view profile_name(Profile p) { return p == Profile::seed ? "seed" : "pbft"; }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/errors.h"
 #include "model/shard.h"
 
 namespace model {
@@ -22,8 +23,8 @@ struct MaliciousRange {
   friend bool operator==(const MaliciousRange&, const MaliciousRange&) = default;
 };
 
-// "A..B" or "A" (decimal). On failure, `error` says what is wrong.
-std::optional<MaliciousRange> parse_malicious_range(std::string_view text, std::string& error);
+// "A..B" or "A" (decimal); throws InputError naming --malicious otherwise.
+MaliciousRange parse_malicious_range(std::string_view text);
 
 struct SweepConfig {
   Profile profile = Profile::seed;
@@ -39,8 +40,9 @@ struct SweepConfig {
 
 inline constexpr std::uint32_t kMaxTrials = 10'000'000;
 
-// Empty when the sweep can run, otherwise one line naming the flag and the problem.
-std::string validate(const SweepConfig& c);
+// Returns when the sweep can run; otherwise throws InputError naming the
+// flag and the problem.
+void validate(const SweepConfig& c);
 
 // The tape seed of one trial.
 std::uint64_t trial_seed(std::uint64_t seed, std::uint32_t malicious, std::uint32_t trial);

@@ -67,7 +67,11 @@ SweepResult sweep_from_json(const nlohmann::json& j, const std::string& name) {
   const auto shard = parse_shard(in.text(j, "shard"));
   if (!shard) in.fail("\"shard\" must be I/N with 0 <= I < N");
   c.shard = *shard;
-  if (auto e = validate(c); !e.empty()) in.fail(e);
+  try {
+    validate(c);
+  } catch (const InputError& e) {
+    in.fail(e.what());
+  }
   const auto& points = in.field(j, "points");
   if (!points.is_array()) in.fail("\"points\" must be an array");
   for (const auto& q : points) {
@@ -97,33 +101,33 @@ SweepResult sweep_from_json(const nlohmann::json& j, const std::string& name) {
   return r;
 }
 
-SweepMerge merge_sweeps(std::vector<SweepResult> shards) {
-  if (shards.empty()) return {std::nullopt, "no results"};
+SweepResult merge_sweeps(std::vector<SweepResult> shards) {
+  if (shards.empty()) throw InputError("no results");
   std::sort(shards.begin(), shards.end(),
             [](const SweepResult& a, const SweepResult& b) { return a.config.shard.index < b.config.shard.index; });
   const std::uint64_t count = shards[0].config.shard.count;
   if (shards.size() != count)
-    return {std::nullopt, fmt::format("{} result(s) given for {} shards", shards.size(), count)};
+    throw InputError(fmt::format("{} result(s) given for {} shards", shards.size(), count));
   SweepConfig one = shards[0].config;
   one.shard = {};
   one.threads = 1;
   for (std::uint64_t i = 0; i < count; ++i) {
     SweepConfig c = shards[i].config;
-    if (c.shard.count != count) return {std::nullopt, "the results come from different shard counts"};
-    if (c.shard.index != i) return {std::nullopt, fmt::format("shard {}/{} is missing or given twice", i, count)};
+    if (c.shard.count != count) throw InputError("the results come from different shard counts");
+    if (c.shard.index != i) throw InputError(fmt::format("shard {}/{} is missing or given twice", i, count));
     c.shard = {};
     c.threads = 1;
-    if (!(c == one)) return {std::nullopt, fmt::format("shard {}/{} ran another sweep than shard 0/{}", i, count, count)};
+    if (!(c == one)) throw InputError(fmt::format("shard {}/{} ran another sweep than shard 0/{}", i, count, count));
     for (std::size_t k = 0; k < shards[i].points.size(); ++k)
       if (shards[i].points[k].trials != shard_size(shards[i].config.shard, c.trials))
-        return {std::nullopt, fmt::format("shard {}/{} ran {} trials at point {}, not its share", i, count,
-                                          shards[i].points[k].trials, shards[i].points[k].malicious)};
+        throw InputError(fmt::format("shard {}/{} ran {} trials at point {}, not its share", i, count,
+                                          shards[i].points[k].trials, shards[i].points[k].malicious));
   }
   SweepResult merged{.config = one, .points = shards[0].points};
   for (std::uint64_t i = 1; i < count; ++i) {
     for (std::size_t k = 0; k < merged.points.size(); ++k) merged.points[k].absorb(shards[i].points[k]);
   }
-  return {std::move(merged), {}};
+  return merged;
 }
 
 }  // namespace model

@@ -14,13 +14,11 @@
 namespace model {
 
 std::string sweep_json(const SweepResult& r);
-// Throws FormatError("name: what") on a document it cannot use.
+// Throws InputError("name: what") on a document it cannot use.
 SweepResult sweep_from_json(const nlohmann::json& j, const std::string& name);
 
-struct SweepMerge {
-  std::optional<SweepResult> merged;
-  std::string error;  // why the shards do not make one sweep
-};
-SweepMerge merge_sweeps(std::vector<SweepResult> shards);
+// The results of shards 0..N-1 of one sweep (any order) as one; throws
+// InputError saying why they do not make one sweep.
+SweepResult merge_sweeps(std::vector<SweepResult> shards);
 
 }  // namespace model

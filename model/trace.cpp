@@ -1,5 +1,6 @@
 #include "model/trace.h"
 
+#include <cassert>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -52,10 +53,7 @@ bool known_event(const std::string& name) {
 TraceWriter::TraceWriter(std::string path, const Scenario& s, std::vector<std::uint32_t> tape)
     : path_(std::move(path)), tmp_(path_ + ".tmp"), timed_(s.network.mode == NetworkMode::timed) {
   file_ = std::fopen(tmp_.c_str(), "w");
-  if (!file_) {
-    error_ = fmt::format("{}: cannot write: {}", path_, std::strerror(errno));
-    return;
-  }
+  if (!file_) throw InputError(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
   const json header{{"format", "pbftsim-trace"}, {"version", kTraceVersion}, {"scenario", to_json(s)},
                     {"tape", tape}};
   std::fputs(header.dump().c_str(), file_);
@@ -70,14 +68,14 @@ TraceWriter::~TraceWriter() {
 }
 
 void TraceWriter::on_event(const TraceEvent& e) {
-  if (!file_) return;
+  assert(file_ && "an event after finish()");
   buffer_.clear();
   append_event_line(buffer_, e, timed_);
   std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
 }
 
-std::string TraceWriter::finish(const RunResult& r) {
-  if (!file_) return error_;
+void TraceWriter::finish(const RunResult& r) {
+  assert(file_ && "finish() twice");
   const json end{{"ev", "end"},
                  {"verdict", r.violation ? std::string(violation_name(r.violation->kind)) : "ok"},
                  {"description", r.violation ? r.violation->description : ""},
@@ -90,13 +88,13 @@ std::string TraceWriter::finish(const RunResult& r) {
   file_ = nullptr;
   if (!ok || !closed) {
     std::remove(tmp_.c_str());
-    return fmt::format("{}: write failed", path_);
+    throw InputError(fmt::format("{}: write failed", path_));
   }
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
     std::remove(tmp_.c_str());
-    return fmt::format("{}: cannot rename into place: {}", path_, std::strerror(errno));
+    throw InputError(fmt::format("{}: cannot rename into place: {}", path_, why));
   }
-  return {};
 }
 
 Trace parse_trace(const std::string& text, const std::string& name) {
@@ -106,7 +104,7 @@ Trace parse_trace(const std::string& text, const std::string& name) {
   std::size_t number = 0;
   bool ended = false;
   const auto fail = [&](const std::string& what) {
-    throw FormatError(fmt::format("{}:{}: {}", name, number, what));
+    throw InputError(fmt::format("{}:{}: {}", name, number, what));
   };
   while (std::getline(in, line)) {
     ++number;
@@ -118,11 +116,11 @@ Trace parse_trace(const std::string& text, const std::string& name) {
       if (number == 1) {
         if (j.value("format", "") != "pbftsim-trace") fail("not a pbftsim trace (no \"format\": \"pbftsim-trace\")");
         if (!j.contains("version") || !j["version"].is_number_integer()) fail("header has no \"version\"");
-        const auto v = j["version"].get<std::int64_t>();
-        if (v < kOldestTraceVersion || v > kTraceVersion)
-          fail(fmt::format("trace version {}, but this pbftsim reads versions {} to {}", v, kOldestTraceVersion,
+        const auto version = j["version"].get<std::int64_t>();
+        if (version < kOldestTraceVersion || version > kTraceVersion)
+          fail(fmt::format("trace version {}, but this pbftsim reads versions {} to {}", version, kOldestTraceVersion,
                            kTraceVersion));
-        t.version = static_cast<int>(v);
+        t.version = static_cast<int>(version);
         if (!j.contains("scenario")) fail("header has no scenario");
         t.scenario = scenario_from_json(j["scenario"]);
         if (!j.contains("tape") || !j["tape"].is_array()) fail("header has no tape array");
@@ -155,21 +153,21 @@ Trace parse_trace(const std::string& text, const std::string& name) {
       if (timed && (!j.contains("t") || !j["t"].is_number_unsigned())) fail("event has no time \"t\" (timed network)");
       if (!timed && j.contains("t")) fail("event has a time \"t\", but the async network has no time");
       ++t.events;
-    } catch (const FormatError& e) {
+    } catch (const InputError& e) {
       if (std::string_view(e.what()).starts_with(name + ":")) throw;
       fail(e.what());
     } catch (const json::exception& e) {
       fail(fmt::format("malformed field: {}", e.what()));
     }
   }
-  if (number == 0) throw FormatError(fmt::format("{}:1: empty file", name));
-  if (!ended) throw FormatError(fmt::format("{}:{}: truncated: no end line", name, number));
+  if (number == 0) throw InputError(fmt::format("{}:1: empty file", name));
+  if (!ended) throw InputError(fmt::format("{}:{}: truncated: no end line", name, number));
   return t;
 }
 
 Trace read_trace(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw FormatError(fmt::format("{}:0: cannot open: {}", path, std::strerror(errno)));
+  if (!in) throw InputError(fmt::format("{}:0: cannot open: {}", path, std::strerror(errno)));
   std::stringstream buffer;
   buffer << in.rdbuf();
   return parse_trace(buffer.str(), path);
@@ -187,14 +185,13 @@ Recorded run_recorded(const Scenario& s, Tape& tape) {
   return r;
 }
 
-std::string write_trace(const std::string& path, const Scenario& s, const std::vector<std::uint32_t>& tape,
-                        RunResult* out) {
+void write_trace(const std::string& path, const Scenario& s, const std::vector<std::uint32_t>& tape,
+                 RunResult* out) {
   TraceWriter writer(path, s, tape);
   Tape values = Tape::from_values(tape);
   RunResult r = run_scenario(s, values, &writer);
-  std::string error = writer.finish(r);
+  writer.finish(r);
   if (out) *out = std::move(r);
-  return error;
 }
 
 }  // namespace model

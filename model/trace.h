@@ -32,25 +32,26 @@ struct Trace {
   std::uint64_t event_hash = 0;
 };
 
-// Collects events while a run goes; call finish() to write the file.
+// Collects events while a run goes; call finish() to write the file. The
+// file is opened at once, so an unwritable path throws InputError before
+// the run.
 class TraceWriter final : public TraceSink {
  public:
   TraceWriter(std::string path, const Scenario& s, std::vector<std::uint32_t> tape);
   ~TraceWriter() override;
   void on_event(const TraceEvent& e) override;
-  // Writes the verdict and renames the file into place. Returns an error
-  // message, empty on success.
-  std::string finish(const RunResult& r);
+  // Writes the verdict and renames the file into place; throws InputError
+  // ("path: cannot write: why") when it cannot.
+  void finish(const RunResult& r);
 
  private:
   std::string path_, tmp_;
   bool timed_ = false;
   std::FILE* file_ = nullptr;
-  std::string error_;
   fmt::memory_buffer buffer_;
 };
 
-// Reads a trace, checking every line. Throws FormatError("file:line: what").
+// Reads a trace, checking every line. Throws InputError("file:line: what").
 Trace read_trace(const std::string& path);
 
 // Parses trace text (the fuzzer's entry point); `name` prefixes errors.
@@ -65,7 +66,8 @@ struct Recorded {
   std::vector<std::uint32_t> tape;
 };
 Recorded run_recorded(const Scenario& s, Tape& tape);
-std::string write_trace(const std::string& path, const Scenario& s,
+// Throws InputError when the file cannot be written.
+void write_trace(const std::string& path, const Scenario& s,
                         const std::vector<std::uint32_t>& tape, RunResult* out = nullptr);
 
 }  // namespace model

@@ -27,7 +27,11 @@ std::string write_case_trace(const Case& c, const std::string& tag) {
   std::filesystem::create_directories(trace_dir(), ec);
   model::RunResult r;
   const std::string tmp = (std::filesystem::path(trace_dir()) / (tag + ".partial.jsonl")).string();
-  if (auto err = model::write_trace(tmp, c.scenario, c.tape, &r); !err.empty()) return "error: " + err;
+  try {
+    model::write_trace(tmp, c.scenario, c.tape, &r);
+  } catch (const model::InputError& e) {
+    return std::string("error: ") + e.what();
+  }
   const std::string path =
       (std::filesystem::path(trace_dir()) / fmt::format("{}-{:016x}.jsonl", tag, r.event_hash)).string();
   std::filesystem::rename(tmp, path, ec);

@@ -58,16 +58,15 @@ void show_progress(const CheckOptions& o, std::uint64_t shard_total, const Searc
 }
 
 int check(const CheckOptions& o) {
-  if (o.n < 1 || o.n > pbft::kMaxReplicas) return bad_input(fmt::format("--n must be in 1..{}", pbft::kMaxReplicas));
-  if (o.malicious > o.n) return bad_input("--malicious cannot exceed --n");
-  if (o.strategy != "mix" && !parse_strategy(o.strategy)) return bad_input("--strategy: unknown strategy " + o.strategy);
+  if (o.n < 1 || o.n > pbft::kMaxReplicas) throw model::InputError(fmt::format("--n must be in 1..{}", pbft::kMaxReplicas));
+  if (o.malicious > o.n) throw model::InputError("--malicious cannot exceed --n");
+  if (o.strategy != "mix" && !parse_strategy(o.strategy)) throw model::InputError("--strategy: unknown strategy " + o.strategy);
   const auto mutation = pbft::parse_mutation(o.mutation);
-  if (!mutation) return bad_input("--mutation: not in the bug catalog: " + o.mutation);
-  if (o.schedules < 1) return bad_input("--schedules must be at least 1");
-  if (o.threads < 1) return bad_input("--threads must be at least 1");
-  const auto shard = parse_shard(o.shard);
-  if (!shard) return bad_input("--shard " + o.shard + ": must be I/N with 0 <= I < N");
-  if (!o.json.empty() && o.json == o.out) return bad_input("--json and --out name the same file: " + o.out);
+  if (!mutation) throw model::InputError("--mutation: not in the bug catalog: " + o.mutation);
+  if (o.schedules < 1) throw model::InputError("--schedules must be at least 1");
+  if (o.threads < 1) throw model::InputError("--threads must be at least 1");
+  const auto shard = parse_shard(o.shard);  // checked by shard_spec()
+  if (!o.json.empty() && o.json == o.out) throw model::InputError("--json and --out name the same file: " + o.out);
 
   SearchSummary summary;
   CheckSpace& space = summary.space;
@@ -86,14 +85,10 @@ int check(const CheckOptions& o) {
   summary.threads = o.threads;
 
   std::optional<OutputFile> summary_file;
-  if (!o.json.empty()) {
-    summary_file.emplace(o.json);  // opened first: an unwritable path fails before the search
-    if (!summary_file->error().empty()) return bad_input(summary_file->error());
-  }
-  const auto write_summary = [&]() -> int {
-    if (!summary_file) return kOk;
-    if (auto err = summary_file->commit(to_json(summary).dump(2) + "\n"); !err.empty()) return bad_input(err);
-    return kOk;
+  if (!o.json.empty()) summary_file.emplace(o.json);  // opened first: an unwritable path fails before the search
+  { OutputFile probe(o.out); }  // so does an unwritable --out (the trace itself is written after the search)
+  const auto write_summary = [&] {
+    if (summary_file) summary_file->commit(to_json(summary).dump(2) + "\n");
   };
 
   // Ctrl-C ends the search; the result so far is still printed and written.
@@ -120,17 +115,17 @@ int check(const CheckOptions& o) {
 
   if (!found.violation) {
     std::printf("%s\n", result_line(summary).c_str());
-    return write_summary();
+    write_summary();
+    return kOk;
   }
   const std::uint64_t i = *found.violation;
-  auto ce = record_counterexample(schedules.scenario(i), schedules.tape(i), o.out, /*shrink=*/true);
-  if (ce.error) {
-    if (ce.error->kind == PipelineError::Kind::output) return bad_input(ce.error->message);
-    std::fprintf(stderr, "pbftsim: internal error: %s (schedule %llu)\n", ce.error->message.c_str(),
-                 static_cast<unsigned long long>(i));
-    return kInternalError;
-  }
-  const Counterexample& c = *ce.counterexample;
+  const Counterexample c = [&] {
+    try {
+      return record_counterexample(schedules.scenario(i), schedules.tape(i), o.out, /*shrink=*/true);
+    } catch (const InternalError& e) {
+      throw InternalError(fmt::format("{} (schedule {})", e.what(), i));
+    }
+  }();
   const Violation shown = c.written.violation.value_or(c.found);
   summary.violation = FoundViolation{.schedule = i,
                                      .kind = std::string(violation_name(shown.kind)),
@@ -146,7 +141,7 @@ int check(const CheckOptions& o) {
               static_cast<unsigned long long>(c.written.stats.delivered),
               c.written.violation ? c.written.violation->description.c_str() : "?");
   std::printf("counterexample: %s\nreplay with: pbftsim replay %s\n", o.out.c_str(), o.out.c_str());
-  if (int status = write_summary(); status != kOk) return status;
+  write_summary();
   return kViolation;
 }
 
@@ -172,6 +167,7 @@ void add_check_command(CLI::App& app, int& status) {
   cmd->add_option("--threads", o->threads, "worker threads (results do not depend on it)")->capture_default_str();
   cmd->add_option("--shard", o->shard,
                   "search only schedules i with i mod N = I (I/N); `pbftsim merge` joins the shards' --json")
+      ->check(shard_spec())
       ->capture_default_str();
   cmd->add_option("--json", o->json, "write a JSON summary of the search here");
   cmd->add_option("--out", o->out, "where the minimized counterexample goes")->capture_default_str();

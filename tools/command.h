@@ -5,14 +5,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include "model/errors.h"
+
 namespace tools {
 
 // Exit status: no violation, violation found, bad input, and an internal
 // error (pbftsim's fault, not the input's: a violation that does not reproduce).
+// A command returns the first two; it throws model::InputError or
+// model::InternalError (model/errors.h) for the others, and main() turns
+// those into one line on stderr and the status.
 inline constexpr int kOk = 0, kViolation = 1, kBadInput = 2, kInternalError = 3;
-
-// Prints "pbftsim: <what>" on stderr and returns kBadInput.
-int bad_input(const std::string& what);
 
 void add_check_command(CLI::App& app, int& status);
 void add_trace_commands(CLI::App& app, int& status);  // replay, minimize

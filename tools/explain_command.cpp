@@ -34,31 +34,21 @@ struct ExplainOptions {
 };
 
 int explain_file(const ExplainOptions& o) {
-  Trace t;
-  try {
-    t = read_trace(o.trace);
-  } catch (const FormatError& e) {
-    return bad_input(e.what());
-  }
+  const Trace t = read_trace(o.trace);
   // Opened before the replay, so that an unwritable path fails fast; removed
   // unless everything succeeds.
   std::optional<OutputFile> mermaid;
-  if (!o.mermaid.empty()) {
-    mermaid.emplace(o.mermaid);
-    if (!mermaid->error().empty()) return bad_input(mermaid->error());
-  }
+  if (!o.mermaid.empty()) mermaid.emplace(o.mermaid);
   EventLog log;
   const RunResult r = replay(t, &log);
   const auto got = r.violation ? std::optional(r.violation->kind) : std::nullopt;
   if (r.event_hash != t.event_hash || got != t.verdict)
-    return bad_input(fmt::format("{}: replay diverged from the recording (event hash {:016x}, trace says {:016x}): "
+    throw model::InputError(fmt::format("{}: replay diverged from the recording (event hash {:016x}, trace says {:016x}): "
                                  "the code changed since it was written (pbftsim replay --record rewrites it)",
                                  o.trace, r.event_hash, t.event_hash));
   const Timeline timeline = build_timeline(t, log.events, o.timeline);
   const std::string text = explain_text(timeline);
-  if (mermaid) {
-    if (auto err = mermaid->commit(explain_mermaid(timeline)); !err.empty()) return bad_input(err);
-  }
+  if (mermaid) mermaid->commit(explain_mermaid(timeline));
   std::fputs(text.c_str(), stdout);
   if (mermaid) std::printf("wrote %s\n", mermaid->path().c_str());
   return t.verdict ? kViolation : kOk;

@@ -23,77 +23,67 @@ struct MergeOptions {
   std::string json, csv;
 };
 
-// Each file parsed as JSON, or the one line saying which is not.
-std::optional<std::vector<nlohmann::json>> read_documents(const std::vector<std::string>& paths, int& status) {
+// Each file parsed as JSON; InputError names the one that is not.
+std::vector<nlohmann::json> read_documents(const std::vector<std::string>& paths) {
   std::vector<nlohmann::json> docs;
   for (const std::string& path : paths) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      status = bad_input(path + ": cannot open");
-      return std::nullopt;
-    }
+    if (!in) throw model::InputError(path + ": cannot open");
     std::ostringstream text;
     text << in.rdbuf();
     docs.push_back(nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false));
-    if (docs.back().is_discarded()) {
-      status = bad_input(path + ": not JSON");
-      return std::nullopt;
-    }
+    if (docs.back().is_discarded()) throw model::InputError(path + ": not JSON");
   }
   return docs;
 }
 
+// "cannot merge: why", for what merge_shards and merge_sweeps refuse.
+template <class Merge>
+auto merged_or_throw(Merge merge) {
+  try {
+    return merge();
+  } catch (const model::InputError& e) {
+    throw model::InputError(std::string("cannot merge: ") + e.what());
+  }
+}
+
 int merge_checks(const MergeOptions& o, const std::vector<nlohmann::json>& docs, std::optional<OutputFile>& json) {
-  if (!o.csv.empty()) return bad_input("--csv is for sweep results; check summaries merge into --json");
+  if (!o.csv.empty()) throw model::InputError("--csv is for sweep results; check summaries merge into --json");
   std::vector<model::SearchSummary> shards;
   for (std::size_t i = 0; i < docs.size(); ++i) shards.push_back(model::summary_from_json(docs[i], o.results[i]));
-  const model::MergeResult m = model::merge_shards(std::move(shards));
-  if (!m.merged) return bad_input("cannot merge: " + m.error);
-  if (!m.error.empty()) std::fprintf(stderr, "pbftsim: note: %s\n", m.error.c_str());
-  std::printf("%s\n", model::result_line(*m.merged).c_str());
-  if (m.merged->violation)
-    std::printf("counterexample: %s\nreplay with: pbftsim replay %s\n", m.merged->violation->counterexample.c_str(),
-                m.merged->violation->counterexample.c_str());
-  if (json)
-    if (auto err = json->commit(model::to_json(*m.merged).dump(2) + "\n"); !err.empty()) return bad_input(err);
-  return m.merged->violation ? kViolation : kOk;
+  const model::MergeResult m = merged_or_throw([&] { return model::merge_shards(std::move(shards)); });
+  if (m.caveat) std::fprintf(stderr, "pbftsim: note: %s\n", m.caveat->c_str());
+  std::printf("%s\n", model::result_line(m.merged).c_str());
+  if (m.merged.violation)
+    std::printf("counterexample: %s\nreplay with: pbftsim replay %s\n", m.merged.violation->counterexample.c_str(),
+                m.merged.violation->counterexample.c_str());
+  if (json) json->commit(model::to_json(m.merged).dump(2) + "\n");
+  return m.merged.violation ? kViolation : kOk;
 }
 
 int merge_sweeps(const MergeOptions& o, const std::vector<nlohmann::json>& docs, std::optional<OutputFile>& json,
                  std::optional<OutputFile>& csv) {
   std::vector<model::SweepResult> shards;
   for (std::size_t i = 0; i < docs.size(); ++i) shards.push_back(model::sweep_from_json(docs[i], o.results[i]));
-  const model::SweepMerge m = model::merge_sweeps(std::move(shards));
-  if (!m.merged) return bad_input("cannot merge: " + m.error);
-  std::fputs(model::sweep_table(*m.merged).c_str(), stdout);
-  if (json)
-    if (auto err = json->commit(model::sweep_json(*m.merged)); !err.empty()) return bad_input(err);
-  if (csv)
-    if (auto err = csv->commit(model::sweep_csv(*m.merged)); !err.empty()) return bad_input(err);
+  const model::SweepResult merged = merged_or_throw([&] { return model::merge_sweeps(std::move(shards)); });
+  std::fputs(model::sweep_table(merged).c_str(), stdout);
+  if (json) json->commit(model::sweep_json(merged));
+  if (csv) csv->commit(model::sweep_csv(merged));
   return kOk;
 }
 
 int merge(const MergeOptions& o) {
   for (const std::string& in : o.results)
     for (const std::string* out : {&o.json, &o.csv})
-      if (in == *out) return bad_input("merge would overwrite its input " + in);
-  if (!o.json.empty() && o.json == o.csv) return bad_input("--json and --csv name the same file: " + o.json);
+      if (in == *out) throw model::InputError("merge would overwrite its input " + in);
+  if (!o.json.empty() && o.json == o.csv) throw model::InputError("--json and --csv name the same file: " + o.json);
   std::optional<OutputFile> json, csv;  // opened first: an unwritable path fails before any work
-  for (auto [file, path] : {std::pair{&json, &o.json}, std::pair{&csv, &o.csv}}) {
-    if (path->empty()) continue;
-    file->emplace(*path);
-    if (!(*file)->error().empty()) return bad_input((*file)->error());
-  }
-  int status = kOk;
-  const auto docs = read_documents(o.results, status);
-  if (!docs) return status;
-  try {
-    // A sweep result has points; a check summary has schedules.
-    return (*docs)[0].is_object() && (*docs)[0].contains("points") ? merge_sweeps(o, *docs, json, csv)
-                                                                    : merge_checks(o, *docs, json);
-  } catch (const model::FormatError& e) {
-    return bad_input(e.what());
-  }
+  for (auto [file, path] : {std::pair{&json, &o.json}, std::pair{&csv, &o.csv}})
+    if (!path->empty()) file->emplace(*path);
+  const auto docs = read_documents(o.results);
+  // A sweep result has points; a check summary has schedules.
+  return docs[0].is_object() && docs[0].contains("points") ? merge_sweeps(o, docs, json, csv)
+                                                            : merge_checks(o, docs, json);
 }
 
 }  // namespace

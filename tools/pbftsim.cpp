@@ -8,15 +8,6 @@
 #include "model/env_knobs.h"
 #include "tools/command.h"
 
-namespace tools {
-
-int bad_input(const std::string& what) {
-  std::fprintf(stderr, "pbftsim: %s\n", what.c_str());
-  return kBadInput;
-}
-
-}  // namespace tools
-
 int main(int argc, char** argv) {
   CLI::App app{"pbftsim: a deterministic harness that checks PBFT safety and finds counterexamples"};
   app.require_subcommand(1);
@@ -39,6 +30,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "pbftsim: %s\n", e.what());
     return tools::kBadInput;
+  } catch (const model::InputError& e) {
+    std::fprintf(stderr, "pbftsim: %s\n", e.what());
+    return tools::kBadInput;
+  } catch (const std::exception& e) {  // InternalError, or anything else that was not meant to happen
+    std::fprintf(stderr, "pbftsim: internal error: %s\n", e.what());
+    return tools::kInternalError;
   }
   return status;
 }

@@ -91,10 +91,10 @@ std::string gnuplot_script(const SweepResult& r, const std::filesystem::path& pl
 }
 
 // Runs gnuplot in the plot's folder; FILE.tmp is renamed into place on success.
-int draw(const std::filesystem::path& plot) {
+void draw(const std::filesystem::path& plot) {
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
     std::fprintf(stderr, "pbftsim: install gnuplot-nox (ci/setup does) to draw %s\n", plot.c_str());
-    return kOk;
+    return;
   }
   const auto dir = plot.has_parent_path() ? plot.parent_path().string() : std::string(".");
   const auto name = plot.filename().string();
@@ -104,9 +104,8 @@ int draw(const std::filesystem::path& plot) {
   const std::string tmp = plot.string() + ".tmp";
   if (std::system(cmd.c_str()) != 0 || std::rename(tmp.c_str(), plot.c_str()) != 0) {
     std::remove(tmp.c_str());
-    return bad_input(fmt::format("{}: gnuplot could not draw it (script {}.gp)", plot.string(), plot.string()));
+    throw model::InputError(fmt::format("{}: gnuplot could not draw it (script {}.gp)", plot.string(), plot.string()));
   }
-  return kOk;
 }
 
 // "\r12000/20000 trials, ETA 3 s" at most ten times a second, on a terminal only.
@@ -141,18 +140,13 @@ int sweep(const SweepOptions& o) {
   if (o.malicious.empty()) {
     c.malicious = {0, o.n > 0 ? o.n - 1 : 0};
   } else {
-    std::string error;
-    const auto range = parse_malicious_range(o.malicious, error);
-    if (!range) return bad_input(error);
-    c.malicious = *range;
+    c.malicious = parse_malicious_range(o.malicious);
   }
-  const auto shard = parse_shard(o.shard);
-  if (!shard) return bad_input("--shard " + o.shard + ": must be I/N with 0 <= I < N");
-  c.shard = *shard;
-  if (auto e = validate(c); !e.empty()) return bad_input(e);
+  c.shard = *parse_shard(o.shard);  // checked by shard_spec()
+  validate(c);
   const std::filesystem::path plot = o.plot;
   if (!o.plot.empty() && plot.extension() != ".svg" && plot.extension() != ".png")
-    return bad_input(fmt::format("--plot {}: must end in .svg or .png", o.plot));
+    throw model::InputError(fmt::format("--plot {}: must end in .svg or .png", o.plot));
 
   // Every output is opened before the sweep runs.
   enum class Kind { csv, json, script };
@@ -163,7 +157,6 @@ int sweep(const SweepOptions& o) {
   for (const auto& [kind, path] : wanted) {
     if (path.empty()) continue;
     files.emplace_back(kind, std::make_unique<OutputFile>(path));
-    if (!files.back().second->error().empty()) return bad_input(files.back().second->error());
   }
 
   const auto start = Clock::now();
@@ -182,11 +175,11 @@ int sweep(const SweepOptions& o) {
     const std::string text = kind == Kind::json     ? sweep_json(result)
                              : kind == Kind::script ? gnuplot_script(result, plot)
                                                     : sweep_csv(result);
-    if (auto e = file->commit(text); !e.empty()) return bad_input(e);
+    file->commit(text);
     if (file->path() == o.csv || file->path() == o.json) std::printf("wrote %s\n", file->path().c_str());
   }
   if (o.plot.empty()) return kOk;
-  if (const int status = draw(plot); status != kOk) return status;
+  draw(plot);
   if (std::filesystem::exists(plot))
     std::printf("wrote %s (data %s.csv, script %s.gp)\n", o.plot.c_str(), o.plot.c_str(), o.plot.c_str());
   return kOk;
@@ -208,6 +201,7 @@ void add_sweep_command(CLI::App& app, int& status) {
   cmd->add_option("--threads", o->threads, "worker threads (results do not depend on it)")->capture_default_str();
   cmd->add_option("--shard", o->shard,
                   "run trial t of every point when t mod N = I (pbftsim merge joins the N --json results)")
+      ->check(shard_spec())
       ->capture_default_str();
   cmd->add_option("--csv", o->csv, "write the points as CSV");
   cmd->add_option("--json", o->json, "write the configuration and points as JSON");

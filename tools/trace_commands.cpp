@@ -22,17 +22,12 @@ std::string verdict_text(const std::optional<ViolationKind>& v) {
 // `record` rewrites the trace from this run: after fixing a bug, the old
 // counterexample becomes a regression that must now replay clean.
 int replay_file(const std::string& path, const std::string& record) {
-  Trace t;
-  try {
-    t = read_trace(path);
-  } catch (const FormatError& e) {
-    return bad_input(e.what());
-  }
+  const Trace t = read_trace(path);
   RunResult r;
   if (record.empty()) {
     r = replay(t);
-  } else if (auto err = write_trace(record, t.scenario, t.tape, &r); !err.empty()) {
-    return bad_input(err);
+  } else {
+    write_trace(record, t.scenario, t.tape, &r);
   }
   const auto got = r.violation ? std::optional(r.violation->kind) : std::nullopt;
   if (!record.empty()) {
@@ -41,11 +36,11 @@ int replay_file(const std::string& path, const std::string& record) {
     return r.violation ? kViolation : kOk;
   }
   if (t.version < model::kTraceVersion && got == t.verdict)
-    return bad_input(fmt::format("{}: a version {} trace, from an older pbftsim: the verdict ({}) replays, but the "
+    throw model::InputError(fmt::format("{}: a version {} trace, from an older pbftsim: the verdict ({}) replays, but the "
                                  "hash of version {} differs; `pbftsim replay {} --record NEW` writes it anew",
                                  path, t.version, verdict_text(got), model::kTraceVersion, path));
   if (r.event_hash != t.event_hash || got != t.verdict)
-    return bad_input(fmt::format("{}: replay diverged from the recording: {} (trace says {}), event hash {:016x} "
+    throw model::InputError(fmt::format("{}: replay diverged from the recording: {} (trace says {}), event hash {:016x} "
                                  "(trace says {:016x}); the code changed since it was written (--record rewrites it)",
                                  path, verdict_text(got), verdict_text(t.verdict), r.event_hash, t.event_hash));
   std::printf("replayed %s: %llu deliveries, hash %016llx matches\n", path.c_str(),
@@ -59,15 +54,10 @@ int replay_file(const std::string& path, const std::string& record) {
 }
 
 int minimize_file(const std::string& path, const std::string& out) {
-  Trace t;
-  try {
-    t = read_trace(path);
-  } catch (const FormatError& e) {
-    return bad_input(e.what());
-  }
+  const Trace t = read_trace(path);
   auto min = minimize(t.scenario, t.tape);
-  if (!min) return bad_input(fmt::format("{}: the trace shows no violation to minimize", path));
-  if (auto err = write_trace(out, min->scenario, min->tape); !err.empty()) return bad_input(err);
+  if (!min) throw model::InputError(fmt::format("{}: the trace shows no violation to minimize", path));
+  write_trace(out, min->scenario, min->tape);
   std::printf("minimized %zu -> %zu choices in %llu runs: %s\nwrote %s\n", t.tape.size(), min->tape.size(),
               static_cast<unsigned long long>(min->runs), min->result.violation->description.c_str(), out.c_str());
   return kViolation;

@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "model/shard.h"
+
 namespace tools {
 
 inline CLI::Validator whole_number() {
@@ -26,6 +28,16 @@ inline CLI::Validator seconds() {
         const double v = std::strtod(s.c_str(), &end);
         if (!s.empty() && end && *end == '\0' && std::isfinite(v) && v >= 0) return {};
         return "must be a number of seconds, 0 or more, not " + s;
+      },
+      "");
+}
+
+// "I/N" with 0 <= I < N (model::parse_shard), for --shard of check and sweep.
+inline CLI::Validator shard_spec() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        if (model::parse_shard(s)) return {};
+        return "must be I/N with 0 <= I < N, not " + s;
       },
       "");
 }

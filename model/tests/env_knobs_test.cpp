@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "model/env_knobs.h"
+#include "model/tests/input_error_of.h"
 #include "model/violation.h"
 
 namespace model {
@@ -19,14 +20,7 @@ EnvLookup env(std::map<std::string, std::string> vars) {
   };
 }
 
-std::string error_of(const std::function<void()>& parse) {
-  try {
-    parse();
-  } catch (const EnvError& e) {
-    return e.what();
-  }
-  return "";
-}
+const auto error_of = testing::input_error_of;
 
 TEST(EnvKnobs, UnsetMeansTheDefaults) {
   const FuzzKnobs f = fuzz_knobs(env({}));

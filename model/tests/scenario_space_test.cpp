@@ -7,6 +7,7 @@
 
 #include "model/scenario_space.h"
 #include "model/search.h"
+#include "model/tests/input_error_of.h"
 
 namespace model {
 namespace {
@@ -26,7 +27,7 @@ TEST(ScenarioSpace, ZeroPicksGiveTheSimplestScenarioOfTheSwarm) {
   EXPECT_TRUE(s.workload.closed_loop);
   EXPECT_EQ(s.network.drop_probability, 0.0);
   EXPECT_TRUE(s.network.partitions.empty());
-  EXPECT_EQ(validate(s), "");
+  EXPECT_NO_THROW(validate(s));
 }
 
 TEST(ScenarioSpace, ZeroPicksMakeThePrimaryFaultyFirstOrSpareIt) {
@@ -90,7 +91,7 @@ TEST(ScenarioSpace, EveryDrawIsValidAndEveryValueIsReachable) {
   Tape picks = Tape::from_seed(7);
   for (int i = 0; i < 5'000; ++i) {
     const Scenario s = draw(sp, picks);
-    ASSERT_EQ(validate(s), "") << i;
+    ASSERT_NO_THROW(validate(s)) << i;
     ASSERT_LE(s.malicious(), s.config.f);
     for (std::size_t k = 1; k < s.faults.size(); ++k) ASSERT_LT(s.faults[k - 1].replica, s.faults[k].replica);
     for (const Fault& f : s.faults) strategies.insert(f.strategy);
@@ -126,15 +127,16 @@ TEST(ScenarioSpace, EveryDrawIsValidAndEveryValueIsReachable) {
 
 TEST(ScenarioSpace, ValidateNamesWhatCannotBeDrawn) {
   ScenarioSpace sp;
-  EXPECT_EQ(validate(sp), "");
+  const auto problem = [&] { return testing::input_error_of([&] { validate(sp); }); };
+  EXPECT_EQ(problem(), "");
   sp.requests.clear();
-  EXPECT_NE(validate(sp), "");
+  EXPECT_EQ(problem(), "a knob of the scenario space has no value to draw");
   sp = {};
   sp.fixed_faults = {{5, StrategyKind::silent}};
-  EXPECT_NE(validate(sp).find("faulty replica 5"), std::string::npos);
+  EXPECT_NE(problem().find("faulty replica 5"), std::string::npos);
   sp = {};
   sp.sizes = {0};
-  EXPECT_NE(validate(sp), "");
+  EXPECT_NE(problem(), "");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model/search_summary.h"
+#include "model/tests/input_error_of.h"
 
 namespace model {
 namespace {
@@ -59,8 +60,8 @@ TEST(Search, ThreeShardsMergedEqualOneSearch) {
     for (std::uint64_t i = 0; i < count; ++i) shards.push_back(run_one(buggy_space(), 2'000, {i, count}, 2));
     // The failing index belongs to one shard; the others run past it.
     const MergeResult m = merge_shards(shards);
-    ASSERT_TRUE(m.merged) << m.error;
-    expect_same_result(*m.merged, one);
+    EXPECT_FALSE(m.caveat);
+    expect_same_result(m.merged, one);
   }
 }
 
@@ -73,9 +74,9 @@ TEST(Search, ShardsWithoutViolationAddUpToTheBudget) {
   for (std::uint64_t i = 0; i < 3; ++i) shards.push_back(run_one(clean, 300, {i, 3}, 1));
   EXPECT_EQ(shards[0].schedules + shards[1].schedules + shards[2].schedules, 300u);
   const MergeResult m = merge_shards(shards);
-  ASSERT_TRUE(m.merged) << m.error;
-  expect_same_result(*m.merged, one);
-  EXPECT_EQ(m.merged->deliveries, shards[0].deliveries + shards[1].deliveries + shards[2].deliveries);
+  EXPECT_FALSE(m.caveat);
+  expect_same_result(m.merged, one);
+  EXPECT_EQ(m.merged.deliveries, shards[0].deliveries + shards[1].deliveries + shards[2].deliveries);
 }
 
 TEST(Search, SummaryRoundTripsThroughJson) {
@@ -87,15 +88,20 @@ TEST(Search, SummaryRoundTripsThroughJson) {
   EXPECT_EQ(to_json(back), to_json(s));
 }
 
+// Why merge_shards refused, or "" when it merged.
+std::string merge_error(std::vector<SearchSummary> shards) {
+  return testing::input_error_of([&] { merge_shards(std::move(shards)); });
+}
+
 TEST(Search, MergeRefusesShardsThatDoNotBelongTogether) {
   CheckSpace clean;
   const SearchSummary a = run_one(clean, 10, {0, 2}, 1), b = run_one(clean, 10, {1, 2}, 1);
-  EXPECT_NE(merge_shards({a}).error.find("1 summaries for a search in 2 shards"), std::string::npos);
-  EXPECT_NE(merge_shards({a, a}).error.find("shard 1 is missing or given twice"), std::string::npos);
+  EXPECT_NE(merge_error({a}).find("1 summaries for a search in 2 shards"), std::string::npos);
+  EXPECT_NE(merge_error({a, a}).find("shard 1 is missing or given twice"), std::string::npos);
   SearchSummary other = b;
   other.space.seed = 7;
-  EXPECT_NE(merge_shards({a, other}).error.find("\"seed\" is 7"), std::string::npos);
-  EXPECT_TRUE(merge_shards({b, a}).merged);
+  EXPECT_NE(merge_error({a, other}).find("\"seed\" is 7"), std::string::npos);
+  EXPECT_EQ(merge_error({b, a}), "");
 }
 
 TEST(Search, AShardStoppedEarlyLeavesTheViolationUnproven) {
@@ -106,10 +112,10 @@ TEST(Search, AShardStoppedEarlyLeavesTheViolationUnproven) {
   early.violation.reset();
   early.schedules = 10;
   const MergeResult m = merge_shards({found, early});
-  ASSERT_TRUE(m.merged) << m.error;
-  EXPECT_NE(m.error.find("not proven the smallest"), std::string::npos) << m.error;
-  EXPECT_EQ(m.merged->stopped_by, StopReason::time_limit);
-  EXPECT_EQ(m.merged->violation->schedule, 312u);
+  ASSERT_TRUE(m.caveat);
+  EXPECT_NE(m.caveat->find("not proven the smallest"), std::string::npos) << *m.caveat;
+  EXPECT_EQ(m.merged.stopped_by, StopReason::time_limit);
+  EXPECT_EQ(m.merged.violation->schedule, 312u);
 }
 
 TEST(Search, MergeRefusesAViolationOutsideItsShard) {
@@ -117,10 +123,10 @@ TEST(Search, MergeRefusesAViolationOutsideItsShard) {
   SearchSummary b = run_one(buggy_space(), 2'000, {1, 2}, 1);
   ASSERT_TRUE(a.violation);
   a.violation->schedule = 313;  // odd: shard 1's
-  EXPECT_NE(merge_shards({a, b}).error.find("reports schedule 313, which is not one of its own"), std::string::npos);
+  EXPECT_NE(merge_error({a, b}).find("reports schedule 313, which is not one of its own"), std::string::npos);
   SearchSummary other_count = run_one(CheckSpace{}, 10, {1, 3}, 1);
   other_count.stopped_by = StopReason::schedules;
-  EXPECT_NE(merge_shards({b, other_count}).error.find("belongs to a search in 3 shards"), std::string::npos);
+  EXPECT_NE(merge_error({b, other_count}).find("belongs to a search in 3 shards"), std::string::npos);
 }
 
 TEST(Search, AnInterruptStopsBeforeClaimingMore) {

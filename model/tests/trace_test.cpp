@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "model/scenario_json.h"
+#include "model/tests/input_error_of.h"
 #include "model/trace.h"
 
 namespace model {
@@ -31,7 +32,7 @@ std::string good_trace(const std::string& path) {
   const Scenario s = small_scenario(4, NetworkMode::timed, {{2, StrategyKind::equivocate}}, 2);
   Tape t = Tape::from_seed(3);
   const Recorded rec = run_recorded(s, t);
-  EXPECT_EQ(write_trace(path, s, rec.tape), "");
+  EXPECT_NO_THROW(write_trace(path, s, rec.tape));
   return slurp(path);
 }
 
@@ -51,7 +52,7 @@ TEST(Trace, WriteReadReplayReproducesTheHash) {
     const Recorded rec = run_recorded(s, t);
     const std::string path = tmp_path(mode == NetworkMode::timed ? "roundtrip_timed.jsonl" : "roundtrip_async.jsonl");
     RunResult written;
-    ASSERT_EQ(write_trace(path, s, rec.tape, &written), "");
+    ASSERT_NO_THROW(write_trace(path, s, rec.tape, &written));
     EXPECT_EQ(written.event_hash, rec.result.event_hash);
 
     const Trace trace = read_trace(path);
@@ -74,7 +75,7 @@ TEST(Trace, VerdictRoundTripsForAViolatingRun) {
     const Recorded& rec = found->recorded;
     const std::string path = tmp_path(mode == NetworkMode::timed ? "verdict_timed.jsonl" : "verdict_async.jsonl");
     RunResult written;
-    ASSERT_EQ(write_trace(path, split_pair(mode), rec.tape, &written), "");
+    ASSERT_NO_THROW(write_trace(path, split_pair(mode), rec.tape, &written));
     ASSERT_TRUE(written.violation);
     EXPECT_EQ(written.violation->kind, rec.result.violation->kind);
 
@@ -98,12 +99,12 @@ TEST(Trace, ReplayCanWriteAnIdenticalTrace) {
   const std::string p1 = tmp_path("rewrite_1.jsonl"), p2 = tmp_path("rewrite_2.jsonl");
   const std::string text = good_trace(p1);
   const Trace trace = read_trace(p1);
-  ASSERT_EQ(write_trace(p2, trace.scenario, trace.tape), "");
+  ASSERT_NO_THROW(write_trace(p2, trace.scenario, trace.tape));
   EXPECT_TRUE(slurp(p2) == text);
 }
 
 // Applies `edit` to a good trace's lines, writes it and expects read_trace to
-// throw FormatError("<path>:<line>: ...").
+// throw InputError("<path>:<line>: ...").
 void expect_rejected(const std::string& name, std::size_t line,
                      const std::function<void(std::vector<std::string>&)>& edit) {
   const std::string path = tmp_path("bad_" + name + ".jsonl");
@@ -113,12 +114,12 @@ void expect_rejected(const std::string& name, std::size_t line,
   try {
     read_trace(path);
     ADD_FAILURE() << name << ": a damaged trace was accepted";
-  } catch (const FormatError& e) {
+  } catch (const InputError& e) {
     const std::string prefix = path + ":" + std::to_string(line) + ":";
     EXPECT_TRUE(std::string(e.what()).starts_with(prefix)) << name << ": \"" << e.what() << "\" does not start with \""
                                                            << prefix << "\"";
   } catch (const std::exception& e) {
-    ADD_FAILURE() << name << ": threw something other than FormatError: " << e.what();
+    ADD_FAILURE() << name << ": threw something other than InputError: " << e.what();
   }
 }
 
@@ -274,15 +275,15 @@ TEST(Trace, RejectsEmptyFile) {
   try {
     read_trace(path);
     ADD_FAILURE() << "an empty trace was accepted";
-  } catch (const FormatError& e) {
+  } catch (const InputError& e) {
     EXPECT_TRUE(std::string(e.what()).starts_with(path + ":1:")) << e.what();
   }
 }
 
-TEST(Trace, MissingFileIsAFormatError) {
+TEST(Trace, MissingFileIsAnInputError) {
   const std::string path = tmp_path("does_not_exist.jsonl");
   fs::remove(path);
-  EXPECT_THROW(read_trace(path), FormatError);
+  EXPECT_THROW(read_trace(path), InputError);
 }
 
 TEST(Trace, HandEditedHashReadsButDoesNotReplay) {
@@ -302,7 +303,7 @@ TEST(Trace, HandEditedHashReadsButDoesNotReplay) {
 TEST(Trace, UnwritablePathReportsAnErrorAndLeavesNothing) {
   const std::string path = "/nonexistent/dir/x.jsonl";
   const Scenario s = small_scenario(4, NetworkMode::async);
-  const std::string error = write_trace(path, s, {1, 2, 3});
+  const std::string error = testing::input_error_of([&] { write_trace(path, s, {1, 2, 3}); });
   EXPECT_FALSE(error.empty());
   EXPECT_TRUE(error.starts_with(path)) << error;
   EXPECT_FALSE(fs::exists(path));
@@ -312,7 +313,8 @@ TEST(Trace, UnwritablePathReportsAnErrorAndLeavesNothing) {
 TEST(Trace, PathThatIsADirectoryReportsAnErrorAndLeavesNothing) {
   const fs::path dir = fs::path(MODEL_TEST_TMP) / "a_directory.jsonl";
   fs::create_directories(dir);
-  const std::string error = write_trace(dir.string(), small_scenario(4, NetworkMode::async), {});
+  const std::string error =
+      testing::input_error_of([&] { write_trace(dir.string(), small_scenario(4, NetworkMode::async), {}); });
   EXPECT_FALSE(error.empty());
   EXPECT_TRUE(fs::is_directory(dir));
   EXPECT_FALSE(fs::exists(dir.string() + ".tmp"));
@@ -324,14 +326,14 @@ TEST(Trace, NoTemporaryFilesLeftBehind) {
   fs::create_directories(dir);
   const Scenario s = small_scenario(4, NetworkMode::timed, {{0, StrategyKind::silent}}, 2);
   for (int i = 0; i < 3; ++i)
-    ASSERT_EQ(write_trace((dir / ("t" + std::to_string(i) + ".jsonl")).string(), s, {std::uint32_t(i), 5, 9}), "");
+    ASSERT_NO_THROW(write_trace((dir / ("t" + std::to_string(i) + ".jsonl")).string(), s, {std::uint32_t(i), 5, 9}));
   {
     // A writer that never finishes (an interrupted run) removes its temporary file.
     TraceWriter abandoned((dir / "abandoned.jsonl").string(), s, {});
     abandoned.on_event(TraceEvent{});
   }
   // Overwriting an existing trace works and leaves nothing either.
-  ASSERT_EQ(write_trace((dir / "t0.jsonl").string(), s, {}), "");
+  ASSERT_NO_THROW(write_trace((dir / "t0.jsonl").string(), s, {}));
   int traces = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     EXPECT_NE(entry.path().extension(), ".tmp") << entry.path();

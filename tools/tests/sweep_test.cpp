@@ -8,6 +8,7 @@
 #include "model/seed_protocol.h"
 #include "model/sweep.h"
 #include "model/sweep_json.h"
+#include "model/tests/input_error_of.h"
 
 namespace model {
 namespace {
@@ -23,19 +24,16 @@ TEST(SweepShards, ThreeShardsMergedEqualOneSweep) {
       c.shard = {i, 3};
       shards.push_back(sweep_from_json(nlohmann::json::parse(sweep_json(run_sweep(c))), "shard"));
     }
-    const SweepMerge m = merge_sweeps(shards);
-    ASSERT_TRUE(m.merged) << m.error;
-    EXPECT_EQ(sweep_json(*m.merged), one);
+    EXPECT_EQ(sweep_json(merge_sweeps(shards)), one);
     shards.pop_back();
-    EXPECT_FALSE(merge_sweeps(shards).merged);
+    EXPECT_NE(testing::input_error_of([&] { merge_sweeps(shards); }), "");
   }
   SweepConfig a{.n = 4, .malicious = {0, 1}, .trials = 10, .shard = {0, 2}};
   SweepConfig b = a;
   b.shard = {1, 2};
   b.seed = 12;
-  const SweepMerge m = merge_sweeps({run_sweep(a), run_sweep(b)});
-  EXPECT_FALSE(m.merged);
-  EXPECT_NE(m.error.find("another sweep"), std::string::npos) << m.error;
+  const std::string error = testing::input_error_of([&] { merge_sweeps({run_sweep(a), run_sweep(b)}); });
+  EXPECT_NE(error.find("another sweep"), std::string::npos) << error;
 }
 
 TEST(SeedProtocol, AnalyticRatesForTheTutorialsGroup) {
@@ -106,23 +104,21 @@ TEST(Sweep, DefaultConfigurationIsTheTutorials) {
 }
 
 TEST(MaliciousRange, ParsesARangeOrANumber) {
-  std::string error;
-  EXPECT_EQ(parse_malicious_range("0..9", error), (MaliciousRange{0, 9}));
-  EXPECT_EQ(parse_malicious_range("3", error), (MaliciousRange{3, 3}));
-  EXPECT_EQ(parse_malicious_range("2..2", error), (MaliciousRange{2, 2}));
+  EXPECT_EQ(parse_malicious_range("0..9"), (MaliciousRange{0, 9}));
+  EXPECT_EQ(parse_malicious_range("3"), (MaliciousRange{3, 3}));
+  EXPECT_EQ(parse_malicious_range("2..2"), (MaliciousRange{2, 2}));
 }
 
 TEST(MaliciousRange, RejectsBadInput) {
   for (const char* bad : {"", "..", "5..2", "a..3", "1..", "..4", "-1..2", "1...3", "1..2..3", " 1", "1-3",
                           "99999999999"}) {
-    std::string error;
-    EXPECT_FALSE(parse_malicious_range(bad, error)) << bad;
-    EXPECT_NE(error.find("--malicious"), std::string::npos) << bad;
+    EXPECT_NE(testing::input_error_of([&] { parse_malicious_range(bad); }).find("--malicious"), std::string::npos)
+        << bad;
   }
 }
 
 TEST(SweepConfig, ValidateNamesTheFlag) {
-  const auto problem = [](SweepConfig c) { return validate(c); };
+  const auto problem = [](SweepConfig c) { return testing::input_error_of([&] { validate(c); }); };
   EXPECT_EQ(problem({}), "");
   EXPECT_NE(problem({.n = 0}).find("--n"), std::string::npos);
   EXPECT_NE(problem({.n = 65}).find("--n"), std::string::npos);
