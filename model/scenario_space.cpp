@@ -110,7 +110,8 @@ void validate(const ScenarioSpace& sp) {
     ScenarioSpace one = sp;
     one.sizes = {n};
     for (const Fault& f : sp.fixed_faults)
-      if (f.replica >= n) throw InputError("faulty replica " + std::to_string(f.replica) + " is not below n = " + std::to_string(n));
+      if (f.replica >= n)
+        throw InputError("faulty replica " + std::to_string(f.replica) + " is not below n = " + std::to_string(n));
     validate(draw(one, [](std::uint32_t) { return 0u; }));
   }
 }

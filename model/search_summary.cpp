@@ -106,7 +106,7 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
   for (const SearchSummary& s : shards)
     if (s.shard.count != count)
       throw InputError(fmt::format("shard {} belongs to a search in {} shards, shard {} to one in {}",
-                                        shard_text(s.shard), s.shard.count, shard_text(first.shard), count));
+                                   shard_text(s.shard), s.shard.count, shard_text(first.shard), count));
   if (shards.size() != count)
     throw InputError(fmt::format("{} summaries for a search in {} shards", shards.size(), count));
   const nlohmann::json space = [&] {
@@ -129,14 +129,14 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
       throw InputError(fmt::format("shard {} is missing or given twice (found {})", k, shard_text(s.shard)));
     if (s.violation && !s.shard.owns(s.violation->schedule))
       throw InputError(fmt::format("shard {} reports schedule {}, which is not one of its own",
-                                        shard_text(s.shard), s.violation->schedule));
+                                   shard_text(s.shard), s.violation->schedule));
     if ((s.stopped_by == StopReason::violation) != s.violation.has_value())
       throw InputError(fmt::format("shard {}: \"stopped_by\" and \"violation\" disagree", shard_text(s.shard)));
     nlohmann::json j = to_json(s);
     for (const auto& [key, value] : space.items())
       if (j[key] != value)
         throw InputError(fmt::format("shard {} searched another space: \"{}\" is {}, shard 0 has {}",
-                                          shard_text(s.shard), key, j[key].dump(), value.dump()));
+                                     shard_text(s.shard), key, j[key].dump(), value.dump()));
     if (s.schedule_budget != first.schedule_budget)
       throw InputError(fmt::format("shard {} had another schedule budget", shard_text(s.shard)));
     out.threads += s.threads;

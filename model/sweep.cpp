@@ -126,7 +126,8 @@ MaliciousRange parse_malicious_range(std::string_view text) {
   const auto first = parse_count(text.substr(0, dots));
   const auto last = dots == std::string_view::npos ? first : parse_count(text.substr(dots + 2));
   if (!first || !last) throw InputError(fmt::format("--malicious: expected A..B or a number, got '{}'", text));
-  if (*first > *last) throw InputError(fmt::format("--malicious {}: the range is empty ({} > {})", text, *first, *last));
+  if (*first > *last)
+    throw InputError(fmt::format("--malicious {}: the range is empty ({} > {})", text, *first, *last));
   return MaliciousRange{*first, *last};
 }
 
@@ -137,7 +138,8 @@ void validate(const SweepConfig& c) {
   if (last > c.n) throw InputError(fmt::format("--malicious {}..{}: cannot exceed --n ({})", first, last, c.n));
   if (c.trials < 1 || c.trials > kMaxTrials) throw InputError(fmt::format("--trials must be in 1..{}", kMaxTrials));
   if (c.threads < 1) throw InputError("--threads must be at least 1");
-  if (c.strategy != "mix" && !parse_strategy(c.strategy)) throw InputError("--strategy: unknown strategy " + c.strategy);
+  if (c.strategy != "mix" && !parse_strategy(c.strategy))
+    throw InputError("--strategy: unknown strategy " + c.strategy);
 }
 
 std::string_view profile_name(Profile p) { return p == Profile::seed ? "seed" : "pbft"; }

@@ -121,7 +121,7 @@ SweepResult merge_sweeps(std::vector<SweepResult> shards) {
     for (std::size_t k = 0; k < shards[i].points.size(); ++k)
       if (shards[i].points[k].trials != shard_size(shards[i].config.shard, c.trials))
         throw InputError(fmt::format("shard {}/{} ran {} trials at point {}, not its share", i, count,
-                                          shards[i].points[k].trials, shards[i].points[k].malicious));
+                                     shards[i].points[k].trials, shards[i].points[k].malicious));
   }
   SweepResult merged{.config = one, .points = shards[0].points};
   for (std::uint64_t i = 1; i < count; ++i) {

@@ -68,6 +68,6 @@ struct Recorded {
 Recorded run_recorded(const Scenario& s, Tape& tape);
 // Throws InputError when the file cannot be written.
 void write_trace(const std::string& path, const Scenario& s,
-                        const std::vector<std::uint32_t>& tape, RunResult* out = nullptr);
+                 const std::vector<std::uint32_t>& tape, RunResult* out = nullptr);
 
 }  // namespace model

@@ -58,15 +58,17 @@ void show_progress(const CheckOptions& o, std::uint64_t shard_total, const Searc
 }
 
 int check(const CheckOptions& o) {
-  if (o.n < 1 || o.n > pbft::kMaxReplicas) throw model::InputError(fmt::format("--n must be in 1..{}", pbft::kMaxReplicas));
-  if (o.malicious > o.n) throw model::InputError("--malicious cannot exceed --n");
-  if (o.strategy != "mix" && !parse_strategy(o.strategy)) throw model::InputError("--strategy: unknown strategy " + o.strategy);
+  if (o.n < 1 || o.n > pbft::kMaxReplicas)
+    throw InputError(fmt::format("--n must be in 1..{}", pbft::kMaxReplicas));
+  if (o.malicious > o.n) throw InputError("--malicious cannot exceed --n");
+  if (o.strategy != "mix" && !parse_strategy(o.strategy))
+    throw InputError("--strategy: unknown strategy " + o.strategy);
   const auto mutation = pbft::parse_mutation(o.mutation);
-  if (!mutation) throw model::InputError("--mutation: not in the bug catalog: " + o.mutation);
-  if (o.schedules < 1) throw model::InputError("--schedules must be at least 1");
-  if (o.threads < 1) throw model::InputError("--threads must be at least 1");
+  if (!mutation) throw InputError("--mutation: not in the bug catalog: " + o.mutation);
+  if (o.schedules < 1) throw InputError("--schedules must be at least 1");
+  if (o.threads < 1) throw InputError("--threads must be at least 1");
   const auto shard = parse_shard(o.shard);  // checked by shard_spec()
-  if (!o.json.empty() && o.json == o.out) throw model::InputError("--json and --out name the same file: " + o.out);
+  if (!o.json.empty() && o.json == o.out) throw InputError("--json and --out name the same file: " + o.out);
 
   SearchSummary summary;
   CheckSpace& space = summary.space;

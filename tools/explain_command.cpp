@@ -43,7 +43,7 @@ int explain_file(const ExplainOptions& o) {
   const RunResult r = replay(t, &log);
   const auto got = r.violation ? std::optional(r.violation->kind) : std::nullopt;
   if (r.event_hash != t.event_hash || got != t.verdict)
-    throw model::InputError(fmt::format("{}: replay diverged from the recording (event hash {:016x}, trace says {:016x}): "
+    throw InputError(fmt::format("{}: replay diverged from the recording (event hash {:016x}, trace says {:016x}): "
                                  "the code changed since it was written (pbftsim replay --record rewrites it)",
                                  o.trace, r.event_hash, t.event_hash));
   const Timeline timeline = build_timeline(t, log.events, o.timeline);

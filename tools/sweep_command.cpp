@@ -104,7 +104,7 @@ void draw(const std::filesystem::path& plot) {
   const std::string tmp = plot.string() + ".tmp";
   if (std::system(cmd.c_str()) != 0 || std::rename(tmp.c_str(), plot.c_str()) != 0) {
     std::remove(tmp.c_str());
-    throw model::InputError(fmt::format("{}: gnuplot could not draw it (script {}.gp)", plot.string(), plot.string()));
+    throw InputError(fmt::format("{}: gnuplot could not draw it (script {}.gp)", plot.string(), plot.string()));
   }
 }
 
@@ -146,7 +146,7 @@ int sweep(const SweepOptions& o) {
   validate(c);
   const std::filesystem::path plot = o.plot;
   if (!o.plot.empty() && plot.extension() != ".svg" && plot.extension() != ".png")
-    throw model::InputError(fmt::format("--plot {}: must end in .svg or .png", o.plot));
+    throw InputError(fmt::format("--plot {}: must end in .svg or .png", o.plot));
 
   // Every output is opened before the sweep runs.
   enum class Kind { csv, json, script };

@@ -36,11 +36,11 @@ int replay_file(const std::string& path, const std::string& record) {
     return r.violation ? kViolation : kOk;
   }
   if (t.version < model::kTraceVersion && got == t.verdict)
-    throw model::InputError(fmt::format("{}: a version {} trace, from an older pbftsim: the verdict ({}) replays, but the "
+    throw InputError(fmt::format("{}: a version {} trace, from an older pbftsim: the verdict ({}) replays, but the "
                                  "hash of version {} differs; `pbftsim replay {} --record NEW` writes it anew",
                                  path, t.version, verdict_text(got), model::kTraceVersion, path));
   if (r.event_hash != t.event_hash || got != t.verdict)
-    throw model::InputError(fmt::format("{}: replay diverged from the recording: {} (trace says {}), event hash {:016x} "
+    throw InputError(fmt::format("{}: replay diverged from the recording: {} (trace says {}), event hash {:016x} "
                                  "(trace says {:016x}); the code changed since it was written (--record rewrites it)",
                                  path, verdict_text(got), verdict_text(t.verdict), r.event_hash, t.event_hash));
   std::printf("replayed %s: %llu deliveries, hash %016llx matches\n", path.c_str(),
@@ -56,7 +56,7 @@ int replay_file(const std::string& path, const std::string& record) {
 int minimize_file(const std::string& path, const std::string& out) {
   const Trace t = read_trace(path);
   auto min = minimize(t.scenario, t.tape);
-  if (!min) throw model::InputError(fmt::format("{}: the trace shows no violation to minimize", path));
+  if (!min) throw InputError(fmt::format("{}: the trace shows no violation to minimize", path));
   write_trace(out, min->scenario, min->tape);
   std::printf("minimized %zu -> %zu choices in %llu runs: %s\nwrote %s\n", t.tape.size(), min->tape.size(),
               static_cast<unsigned long long>(min->runs), min->result.violation->description.c_str(), out.c_str());
