@@ -2,6 +2,7 @@
 // message, one request, all honest, timed mode (issue: the engine's cost).
 #include <benchmark/benchmark.h>
 
+#include "model/plugin_replica.h"
 #include "model/simulator.h"
 #include "model/trace.h"
 
@@ -13,6 +14,15 @@ model::Scenario one_request(std::uint32_t n) {
   return s;
 }
 
+// The built-in replica loaded through the plug-in ABI: what the boundary
+// (encoding, decoding, calls through the table) costs per delivery.
+model::Scenario one_request_plugged(std::uint32_t n) {
+  static const auto library = model::ReplicaLibrary::load(BUILTIN_PLUGIN);
+  model::Scenario s = one_request(n);
+  s.replica = library;
+  return s;
+}
+
 // Counts events like a trace writer would, without the file system.
 class NullSink final : public model::TraceSink {
  public:
@@ -20,8 +30,9 @@ class NullSink final : public model::TraceSink {
   std::uint64_t bytes_ = 0;
 };
 
-void run_many(benchmark::State& state, bool trace_json) {
-  const auto s = one_request(static_cast<std::uint32_t>(state.range(0)));
+void run_many(benchmark::State& state, bool trace_json, bool plugged = false) {
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  const auto s = plugged ? one_request_plugged(n) : one_request(n);
   model::Simulator sim(s);  // reused across runs, as searches and sweeps do
   std::uint64_t seed = 0, delivered = 0;
   for (auto _ : state) {
@@ -45,6 +56,7 @@ void run_many(benchmark::State& state, bool trace_json) {
 }
 
 void BM_OneRequest(benchmark::State& state) { run_many(state, false); }
+void BM_OneRequestPlugin(benchmark::State& state) { run_many(state, false, true); }
 
 // The same, building a fresh world per run: what reuse saves.
 void BM_OneRequestFreshWorld(benchmark::State& state) {
@@ -59,6 +71,7 @@ void BM_OneRequestFreshWorld(benchmark::State& state) {
 void BM_OneRequestTraced(benchmark::State& state) { run_many(state, true); }
 
 BENCHMARK(BM_OneRequest)->Arg(4)->Arg(10)->Arg(31)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_OneRequestPlugin)->Arg(4)->Arg(10)->Arg(31)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_OneRequestFreshWorld)->Arg(4)->Arg(10)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_OneRequestTraced)->Arg(4)->Arg(10)->Unit(benchmark::kMicrosecond);
 

@@ -1,11 +1,12 @@
 #pragma once
 // The replica boundary: everything the simulator, the checkers and the
 // traces need from an honest replica, and nothing more. A replica under test
-// (the built-in pbft::Replica today; a C plug-in or an external process
-// next) is a value that
+// (the built-in pbft::Replica, or a C plug-in through model::PluginReplica,
+// include/pbftsim/replica_plugin.h) is a value that
 //
-//   - is built from (Config, its id) and copied: the simulator keeps the
-//     initial world and copies it over the live one at every run's start;
+//   - is built from (Config, its id) (a plug-in's replicas also from their
+//     library) and copied: the simulator keeps the initial world and copies
+//     it over the live one at every run's start;
 //   - takes three inputs, each with the authenticated sender (the network
 //     authenticates; a message's own replica field is only a claim):
 //       on_message(from replica, message, effects)
@@ -33,7 +34,7 @@ namespace model {
 
 template <class R>
 concept ReplicaUnderTest =
-    std::constructible_from<R, pbft::Config, pbft::ReplicaId> && std::copyable<R> &&
+    std::copyable<R> &&
     requires(R r, pbft::ReplicaId from, pbft::ClientId client, const pbft::Message& m, const pbft::Request& q,
              std::uint64_t token, pbft::Effects& out) {
       r.on_message(from, m, out);

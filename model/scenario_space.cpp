@@ -86,6 +86,7 @@ Scenario draw(const ScenarioSpace& sp, const Pick& pick) {
     }
   }
   s.auth = sp.auth;
+  s.replica = sp.replica;
   s.stop_when_done = sp.stop_when_done;
   return s;
 }

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "model/first_error.h"
 #include "model/scenario_space.h"
 #include "model/world_pool.h"
 
@@ -29,6 +30,7 @@ ScenarioSpace check_scenarios(const CheckSpace& c) {
   s.requests = {c.requests};
   s.mutation = c.mutation;
   s.auth = c.auth;
+  s.replica = c.replica;
   return s;
 }
 
@@ -64,18 +66,19 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
   const std::uint64_t total = shard_size(shard, limits.schedules);
   std::atomic<std::uint64_t> next{0}, first_violation{kNone};  // counts k, not indices
   std::atomic<bool> timed_out{false};
+  FirstError error;
   const auto stopping = [&] {
     if (limits.interrupt && limits.interrupt->load(std::memory_order_relaxed)) return true;
-    return timed_out.load(std::memory_order_relaxed);
+    return timed_out.load(std::memory_order_relaxed) || error.failed();
   };
-  const auto worker = [&] {
+  const auto search_some = [&] {
     WorldPool worlds;
     for (;;) {
       // Stop before claiming, never after: indices are claimed in increasing
       // order and every claimed one runs, so all indices below a reported
       // violation have run. After a violation, smaller indices still run.
       if (limits.time_limit_s > 0 && Clock::now() > deadline) timed_out = true;
-      if (stopping() && first_violation.load() == kNone) return;
+      if (error.failed() || (stopping() && first_violation.load() == kNone)) return;
       const std::uint64_t k = next.fetch_add(1);
       if (k >= total || k > first_violation.load()) return;
       const std::uint64_t i = k * shard.count + shard.index;
@@ -90,6 +93,7 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
       }
     }
   };
+  const auto worker = [&] { error.run(search_some); };
   std::vector<std::thread> workers;
   const unsigned threads = std::max(1u, limits.threads);
   for (unsigned t = 1; t < threads; ++t) workers.emplace_back(worker);
@@ -110,6 +114,7 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
     worker();
   }
   for (auto& w : workers) w.join();
+  error.rethrow();
 
   SearchOutcome out;
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();

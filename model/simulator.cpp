@@ -21,6 +21,7 @@ bool is_timer(const auto& item) {
 
 // The simulator reaches honest replicas only through the replica boundary.
 static_assert(ReplicaUnderTest<pbft::Replica>);
+static_assert(ReplicaUnderTest<PluginReplica>);
 
 namespace {
 std::vector<bool> honest_mask(const Scenario& s) {
@@ -44,8 +45,14 @@ Simulator::Simulator(const Scenario& s)
   validate(s);  // the caller's promise (scenarios are checked where read or drawn); throws if broken
 #endif
   coalition_ = Coalition::of(scenario_);
-  for (ReplicaId r = 0; r < s.config.n; ++r)
-    if (!s.is_faulty(r)) fresh_replicas_[r].emplace(s.config, r);
+  for (ReplicaId r = 0; r < s.config.n; ++r) {
+    if (s.is_faulty(r)) continue;
+    if (s.replica) {
+      fresh_replicas_[r].emplace(std::in_place_type<PluginReplica>, *s.replica, s.config, r);
+    } else {
+      fresh_replicas_[r].emplace(std::in_place_type<pbft::Replica>, s.config, r);
+    }
+  }
   honest_ = fresh_replicas_;
   for (const auto& f : s.faults) {
     fresh_faulty_[f.replica] = make_strategy(f.strategy, s.config, f.replica);
@@ -123,8 +130,15 @@ std::uint32_t Simulator::keep(Message&& m) {
   Sent& slot = sent_[index];
   if (tracing()) slot.summary = summarize(m);
   slot.message = std::move(m);
+  slot.encoded.clear();
   slot.holders = 1;  // the sender's, until it releases the message
   return index;
+}
+
+std::span<const std::uint8_t> Simulator::encoded(std::uint32_t message) {
+  Sent& slot = sent_[message];
+  if (slot.encoded.empty()) wire::encode(slot.message, slot.encoded);
+  return slot.encoded;
 }
 
 void Simulator::release(std::uint32_t message) {
@@ -191,7 +205,7 @@ template <class Input>
 void Simulator::activate(ReplicaId r, Input input) {
   if (honest_[r]) {
     effects_.clear();
-    input(*honest_[r], effects_);
+    std::visit([&](auto& replica) { input(replica, effects_); }, *honest_[r]);
     apply_honest(r);
   } else {
     StrategyContext ctx{*tape_, scenario_, coalition_, outgoing_, strategy_timers_, known_requests_};
@@ -301,7 +315,13 @@ void Simulator::deliver(const Item& item) {
       }
       const Endpoint sender = Endpoint::unpack(item.from);
       if (!sender.is_client()) {
-        activate(item.to, [&](auto& node, auto& sink) { node.on_message(sender.id, message, sink); });
+        activate(item.to, [&](auto& node, auto& sink) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(node)>, PluginReplica>) {
+            node.on_message(sender.id, encoded(item.message), sink);  // encoded once for all its recipients
+          } else {
+            node.on_message(sender.id, message, sink);
+          }
+        });
       } else if (auto* req = std::get_if<pbft::Request>(&message)) {
         const pbft::ClientId c = sender.id;
         activate(item.to, [&](auto& node, auto& sink) { node.on_client_request(c, *req, sink); });

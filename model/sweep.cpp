@@ -14,6 +14,7 @@
 #include "model/scenario.h"
 #include "model/seed_protocol.h"
 #include "model/simulator.h"
+#include "model/first_error.h"
 #include "model/scenario_space.h"
 #include "model/world_pool.h"
 #include "pbft/hash.h"
@@ -44,6 +45,7 @@ constexpr std::uint64_t kPbftHorizonUs = 10'000'000;
 ScenarioSpace pbft_scenarios(const SweepConfig& c) {
   ScenarioSpace s;
   s.sizes = {c.n};
+  s.replica = c.replica;
   s.fault_order = FaultOrder::backups_first;
   if (const auto k = parse_strategy(c.strategy); k && c.strategy != "mix") s.strategies = {*k};
   else s.strategies.assign(std::begin(kMix), std::end(kMix));
@@ -138,6 +140,8 @@ void validate(const SweepConfig& c) {
   if (last > c.n) throw InputError(fmt::format("--malicious {}..{}: cannot exceed --n ({})", first, last, c.n));
   if (c.trials < 1 || c.trials > kMaxTrials) throw InputError(fmt::format("--trials must be in 1..{}", kMaxTrials));
   if (c.threads < 1) throw InputError("--threads must be at least 1");
+  if (c.replica && c.profile == Profile::seed)
+    throw InputError("--replica-lib needs --profile pbft (the seed profile runs the tutorial's protocol, not a replica)");
   if (c.strategy != "mix" && !parse_strategy(c.strategy))
     throw InputError("--strategy: unknown strategy " + c.strategy);
 }
@@ -193,9 +197,10 @@ SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
   std::atomic<std::uint64_t> next{0};
   std::mutex progress_mutex;
   std::uint64_t done = 0;
-  auto work = [&] {
+  FirstError error;
+  auto work_some = [&] {
     TrialRunner runner(c);
-    for (;;) {
+    while (!error.failed()) {
       const std::uint64_t begin = next.fetch_add(kBatch);
       if (begin >= total) return;
       const std::uint64_t end = std::min(total, begin + kBatch);
@@ -209,11 +214,13 @@ SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
       }
     }
   };
+  auto work = [&] { error.run(work_some); };
   const auto helpers = std::min<std::uint64_t>(c.threads, (total + kBatch - 1) / kBatch);
   std::vector<std::thread> threads;
   for (std::uint64_t i = 1; i < helpers; ++i) threads.emplace_back(work);
   work();
   for (auto& t : threads) t.join();
+  error.rethrow();
 
   SweepResult r{.config = c, .points = {}};
   for (std::uint32_t i = 0; i < points; ++i)

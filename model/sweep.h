@@ -5,12 +5,14 @@
 // threads ran them or in which order.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/errors.h"
+#include "model/scenario.h"
 #include "model/shard.h"
 
 namespace model {
@@ -35,6 +37,7 @@ struct SweepConfig {
   std::uint64_t seed = 11;
   std::uint32_t threads = 1;
   Shard shard;  // runs trial t of each point when t mod N = I
+  std::shared_ptr<const ReplicaLibrary> replica;  // pbft profile; null: the built-in replica
   friend bool operator==(const SweepConfig&, const SweepConfig&) = default;
 };
 

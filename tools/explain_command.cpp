@@ -9,6 +9,7 @@
 #include "model/scenario_json.h"
 #include "model/trace.h"
 #include "tools/command.h"
+#include "tools/replica_option.h"
 #include "tools/explain.h"
 #include "tools/output_file.h"
 #include "tools/timeline.h"
@@ -29,12 +30,12 @@ class EventLog final : public TraceSink {
 };
 
 struct ExplainOptions {
-  std::string trace, mermaid;
+  std::string trace, mermaid, replica_lib;
   TimelineOptions timeline;
 };
 
 int explain_file(const ExplainOptions& o) {
-  const Trace t = read_trace(o.trace);
+  const Trace t = read_trace_for(o.trace, o.replica_lib);
   // Opened before the replay, so that an unwritable path fails fast; removed
   // unless everything succeeds.
   std::optional<OutputFile> mermaid;
@@ -64,6 +65,7 @@ void add_explain_command(CLI::App& app, int& status) {
   cmd->add_option("trace", o->trace, "trace file (JSON Lines)")->required();
   cmd->add_option("--mermaid", o->mermaid, "also write the timeline as a Mermaid sequence diagram to this file")
       ->type_name("FILE");
+  add_replica_option(cmd, o->replica_lib);
   cmd->add_flag("--all", o->timeline.all,
                 "show every event (by default a broadcast is one line, and repeated deliveries that changed "
                 "nothing, deliveries to faulty replicas that caused nothing, duplicate sends and link "

@@ -1,0 +1,176 @@
+/* pbftsim replica plug-in ABI, version 1.
+ *
+ * A PBFT replica in any language that can export a C function: build it as
+ * a shared library that exports
+ *
+ *     const pbftsim_replica_api* pbftsim_replica_plugin(void);
+ *
+ * and run `pbftsim check --replica-lib path/to/libreplica.so`. pbftsim then
+ * runs every honest replica through this table, under its schedules,
+ * Byzantine strategies (which stay pbftsim's own), checkers, minimizer and
+ * replay. The contract is model/replica_boundary.h made concrete:
+ *
+ *   - A replica is created from (config, id), cloned and destroyed by the
+ *     harness: it copies the initial world at the start of every schedule,
+ *     from several threads at once (one replica is never used by two
+ *     threads at a time; replicas must not share mutable state).
+ *   - It takes three inputs: a message from an authenticated replica, a
+ *     client request from an authenticated client, and the expiry of a
+ *     timer it set. Every input is a pure step: no clock, no randomness,
+ *     no I/O. The same inputs must give the same outputs, or replay and
+ *     shrinking stop meaning anything.
+ *   - It answers only through the host functions it is handed with each
+ *     input (sends, timers, executions, events). Nothing is read from it
+ *     in between.
+ *
+ * Messages cross the boundary as bytes in the wire format below. The
+ * built-in replica is itself built as a plug-in against this header
+ * (plugin/builtin_replica_plugin.cpp) and gives byte-identical traces.
+ *
+ * Wire format. Integers are little-endian: u8, u32 (ids, counts) and u64
+ * (views, sequence numbers, digests, timestamps, operations, results). A
+ * message is one kind byte and then its body; nested messages are bodies
+ * without a kind byte. Vectors are a u32 count and then their elements.
+ *
+ *   kind body
+ *   0 REQUEST        client u32, timestamp u64, operation u64
+ *   1 PRE-PREPARE    view u64, seq u64, digest u64, request(body of 0), replica u32
+ *   2 PREPARE        view u64, seq u64, digest u64, replica u32
+ *   3 COMMIT         view u64, seq u64, digest u64, replica u32
+ *   4 REPLY          view u64, timestamp u64, client u32, replica u32, result u64
+ *   5 CHECKPOINT     seq u64, state_digest u64, replica u32
+ *   6 VIEW-CHANGE    new_view u64, stable_seq u64, checkpoint_proof [CHECKPOINT],
+ *                    prepared [pre_prepare(body of 1), prepares [PREPARE]], replica u32
+ *   7 NEW-VIEW       view u64, view_changes [VIEW-CHANGE], pre_prepares [PRE-PREPARE],
+ *                    replica u32
+ *   8 FETCH-STATE    seq u64, replica u32
+ *   9 STATE-TRANSFER seq u64, state(see below), proof [CHECKPOINT], replica u32
+ *
+ *   state            applied u64, chain u64, clients [timestamp u64, result u64]
+ *
+ * The digest of a request, the null request's digest, the replicated
+ * service (an append-only hash chain with the last reply per client) and
+ * the state digest are pbft/hash.h, pbft/messages.cpp and pbft/service.cpp:
+ * a replica must compute them exactly so, or honest replicas disagree with
+ * the harness's clients and strategies.
+ */
+#ifndef PBFTSIM_REPLICA_PLUGIN_H
+#define PBFTSIM_REPLICA_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PBFTSIM_REPLICA_ABI_VERSION 1u
+
+/* The group's static configuration, the same for every replica of a run. */
+typedef struct pbftsim_config {
+  uint32_t n;                   /* replicas */
+  uint32_t f;                   /* faults tolerated: floor((n-1)/3) */
+  uint32_t checkpoint_interval; /* K: a checkpoint every K sequence numbers */
+  uint32_t watermark_window;    /* L: sequence numbers accepted above the stable checkpoint */
+  uint32_t max_clients;         /* client ids are in [0, max_clients) */
+  uint32_t max_buffered;        /* future-view messages a replica may keep */
+  uint64_t view_change_timeout_us;
+  uint32_t mutation;            /* the bug catalog's planted bug (0: none); a plug-in
+                                   that plants none must refuse others in create */
+} pbftsim_config;
+
+/* Where a send goes. */
+enum {
+  PBFTSIM_TO_REPLICA = 0, /* one replica: id */
+  PBFTSIM_TO_ALL = 1,     /* every replica but the sender: id ignored */
+  PBFTSIM_TO_CLIENT = 2   /* one client: id */
+};
+
+/* A request the replica executed (or skipped as a duplicate or a null). */
+typedef struct pbftsim_execution {
+  uint64_t seq;
+  uint64_t view;
+  uint64_t digest; /* the null request's digest for a null */
+  uint32_t client;
+  uint64_t timestamp;
+  uint64_t operation;
+  uint8_t applied; /* 0: null request or duplicate timestamp */
+  uint64_t result;
+} pbftsim_execution;
+
+/* Protocol events, for the checkers, the traces and coverage. */
+enum {
+  PBFTSIM_EVENT_PREPARED = 0,          /* seq prepared with digest in view */
+  PBFTSIM_EVENT_COMMITTED = 1,         /* seq committed-local with digest in view */
+  PBFTSIM_EVENT_CHECKPOINT_STABLE = 2, /* seq became stable; digest: the state digest */
+  PBFTSIM_EVENT_VIEW_CHANGE_START = 3, /* sent VIEW-CHANGE for view */
+  PBFTSIM_EVENT_NEW_VIEW_ENTERED = 4,  /* entered view */
+  PBFTSIM_EVENT_CERT_CARRIED = 5,      /* a NEW-VIEW re-issued a prepared request at seq */
+  PBFTSIM_EVENT_STATE_INSTALLED = 6,   /* caught up to seq by state transfer (with install_state) */
+  PBFTSIM_EVENT_REJECTED = 7           /* an input was rejected; detail says why (any number) */
+};
+
+typedef struct pbftsim_event {
+  uint32_t kind;
+  uint64_t view;
+  uint64_t seq;
+  uint64_t digest;
+  uint32_t detail;
+} pbftsim_event;
+
+/* The harness's side: where one input's effects go. Valid only during the
+ * call that received it. Bytes passed in are copied before the call returns. */
+typedef struct pbftsim_effects pbftsim_effects;
+
+typedef struct pbftsim_host {
+  void (*send)(pbftsim_effects* out, uint32_t to_kind, uint32_t to_id, const uint8_t* message,
+               size_t length);
+  /* One view-change timer per replica, named by a token the replica picks;
+   * setting a timer replaces the armed one. Expiry calls on_timer(token). */
+  void (*set_timer)(pbftsim_effects* out, uint64_t token, uint64_t delay_us);
+  void (*cancel_timer)(pbftsim_effects* out, uint64_t token);
+  void (*execute)(pbftsim_effects* out, const pbftsim_execution* execution);
+  void (*event)(pbftsim_effects* out, const pbftsim_event* event);
+  /* The service state a state transfer installed (wire "state" layout), with
+   * a PBFTSIM_EVENT_STATE_INSTALLED event in the same input. */
+  void (*install_state)(pbftsim_effects* out, const uint8_t* state, size_t length);
+} pbftsim_host;
+
+typedef struct pbftsim_replica pbftsim_replica; /* the plug-in's own */
+
+typedef struct pbftsim_replica_api {
+  uint32_t abi_version; /* PBFTSIM_REPLICA_ABI_VERSION */
+  const char* name;     /* shown in errors and --help output */
+
+  /* NULL with a message in error (a static string) when the configuration
+   * is unsupported, for example a mutation the plug-in does not plant. */
+  pbftsim_replica* (*create)(const pbftsim_config* config, uint32_t id, const char** error);
+  void (*destroy)(pbftsim_replica* replica);
+  pbftsim_replica* (*clone)(const pbftsim_replica* replica);
+  /* Optional (may be NULL): make target a copy of source, reusing target's
+   * memory. The harness does this at every schedule's start; without it,
+   * it clones and destroys. */
+  void (*assign)(pbftsim_replica* target, const pbftsim_replica* source);
+
+  /* A message from replica `from` (authenticated by the harness; the
+   * message's own replica fields are only claims). Bytes that do not parse
+   * are the sender's fault: reject them, never crash. */
+  void (*on_message)(pbftsim_replica* replica, uint32_t from, const uint8_t* message, size_t length,
+                     const pbftsim_host* host, pbftsim_effects* out);
+  /* A client's request (wire kind 0, with its kind byte). */
+  void (*on_client_request)(pbftsim_replica* replica, uint32_t client, const uint8_t* request,
+                            size_t length, const pbftsim_host* host, pbftsim_effects* out);
+  /* A timer set with this token expired (stale tokens are the replica's to ignore). */
+  void (*on_timer)(pbftsim_replica* replica, uint64_t token, const pbftsim_host* host,
+                   pbftsim_effects* out);
+} pbftsim_replica_api;
+
+/* The one symbol a plug-in exports. */
+typedef const pbftsim_replica_api* (*pbftsim_replica_plugin_fn)(void);
+#define PBFTSIM_REPLICA_PLUGIN_SYMBOL "pbftsim_replica_plugin"
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PBFTSIM_REPLICA_PLUGIN_H */

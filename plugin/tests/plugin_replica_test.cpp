@@ -1,0 +1,149 @@
+// The built-in replica loaded through the plug-in ABI runs exactly as the
+// native one: the same trace, byte for byte, over the swarm of scenarios,
+// every bug-catalog mutation and every stored regression. Plug-ins that
+// cannot be used are refused with one line.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "model/plugin_replica.h"
+#include "model/search.h"
+#include "model/scenario_space.h"
+#include "model/tests/input_error_of.h"
+#include "model/trace.h"
+
+namespace {
+
+using namespace model;
+using model::testing::input_error_of;
+
+std::shared_ptr<const ReplicaLibrary> builtin() {
+  static const auto library = ReplicaLibrary::load(BUILTIN_PLUGIN);
+  return library;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// "" when equal, else the first line that differs (gtest's own diff of two
+// long traces takes minutes).
+std::string first_difference(const std::string& native, const std::string& plugged) {
+  std::istringstream a(native), b(plugged);
+  std::string x, y;
+  for (int line = 1;; ++line) {
+    const bool more_a = static_cast<bool>(std::getline(a, x)), more_b = static_cast<bool>(std::getline(b, y));
+    if (!more_a && !more_b) return "";
+    if (x != y || more_a != more_b)
+      return "line " + std::to_string(line) + ": native " + (more_a ? x : "(end)") + "\n  plug-in " + (more_b ? y : "(end)");
+  }
+}
+
+// Writes the scenario's trace natively and through the plug-in, from the
+// same seed, and expects the two files to be identical. Returns how deep
+// the run went, so a test can show it crossed every part of the protocol.
+ProtocolCoverage expect_same_trace(Scenario s, std::uint64_t seed, const std::string& name) {
+  EXPECT_FALSE(s.replica);
+  Tape native_tape = Tape::from_seed(seed);
+  const Recorded native = run_recorded(s, native_tape);
+  s.replica = builtin();
+  Tape plugin_tape = Tape::from_seed(seed);
+  const Recorded plugged = run_recorded(s, plugin_tape);
+  EXPECT_EQ(plugged.tape, native.tape) << name;
+  EXPECT_EQ(plugged.result.event_hash, native.result.event_hash) << name;
+
+  // Per test: ctest runs them in parallel.
+  const std::string prefix =
+      std::string(PLUGIN_TEST_TMP) + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string a = prefix + "-native.jsonl", b = prefix + "-plugin.jsonl";
+  Scenario plain = s;
+  plain.replica = nullptr;
+  write_trace(a, plain, native.tape);
+  write_trace(b, s, native.tape);
+  const std::string native_text = slurp(a);
+  EXPECT_FALSE(native_text.empty());
+  EXPECT_EQ(first_difference(native_text, slurp(b)), "") << name;
+  return plugged.result.coverage;
+}
+
+TEST(PluginReplica, SwarmTracesAreByteIdentical) {
+  const ScenarioSpace space = space::swarm({4, 5, 7});
+  ProtocolCoverage reached;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    Tape pick = Tape::from_seed(seed * 7919);
+    const ProtocolCoverage c = expect_same_trace(draw(space, pick), seed, "swarm seed " + std::to_string(seed));
+    reached.new_views += c.new_views;
+    reached.checkpoints_stable += c.checkpoints_stable;
+    reached.states_installed += c.states_installed;
+    reached.certs_carried += c.certs_carried;
+  }
+  // Every kind of message and effect crossed the boundary.
+  EXPECT_GT(reached.new_views, 0u);
+  EXPECT_GT(reached.checkpoints_stable, 0u);
+  EXPECT_GT(reached.states_installed, 0u);
+  EXPECT_GT(reached.certs_carried, 0u);
+}
+
+TEST(PluginReplica, EveryMutationGivesTheSameTrace) {
+  for (const auto& info : pbft::all_mutations()) {
+    for (std::uint32_t malicious : {1u, 2u}) {
+      CheckSpace c{.malicious = malicious, .requests = 6, .clients = 2, .mutation = info.mutation};
+      for (NetworkMode mode : {NetworkMode::async, NetworkMode::timed}) {
+        c.network = mode;
+        const CheckSchedules schedules(c);
+        for (std::uint64_t i = 0; i < 8; ++i)
+          expect_same_trace(schedules.scenario(i), c.seed + i, std::string(info.name) + " schedule " + std::to_string(i));
+      }
+    }
+  }
+}
+
+TEST(PluginReplica, StoredRegressionsReplayThroughTheAbi) {
+  std::size_t replayed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(PBFTSIM_SOURCE_DIR) + "/corpus/regressions")) {
+    if (entry.path().extension() != ".jsonl") continue;
+    Trace t = read_trace(entry.path().string());
+    t.scenario.replica = builtin();
+    const RunResult r = replay(t);
+    EXPECT_EQ(r.event_hash, t.event_hash) << entry.path();
+    EXPECT_EQ(r.violation ? std::optional(r.violation->kind) : std::nullopt, t.verdict) << entry.path();
+    ++replayed;
+  }
+  EXPECT_GE(replayed, 10u);
+}
+
+TEST(PluginReplica, UnusableLibrariesAreRefusedWithOneLine) {
+  EXPECT_THAT(input_error_of([] { ReplicaLibrary::load("/nonexistent/libreplica.so"); }),
+              ::testing::MatchesRegex("--replica-lib /nonexistent/libreplica.so: cannot load: cannot open shared object file: No such file or directory"));
+  EXPECT_THAT(input_error_of([] { ReplicaLibrary::load(PBFTSIM_SOURCE_DIR "/README.md"); }),
+              ::testing::HasSubstr("cannot load"));
+  EXPECT_THAT(input_error_of([] { ReplicaLibrary::load(NO_ENTRY_PLUGIN); }),
+              ::testing::HasSubstr("not a pbftsim replica plug-in (it exports no pbftsim_replica_plugin function)"));
+  EXPECT_THAT(input_error_of([] { ReplicaLibrary::load(WRONG_VERSION_PLUGIN); }),
+              ::testing::HasSubstr("built for plug-in ABI version 99; this pbftsim speaks version 1"));
+}
+
+TEST(PluginReplica, AConfigurationThePluginRefusesIsOneLine) {
+  pbft::Config c = pbft::make_config(4);
+  c.mutation = static_cast<pbft::Mutation>(250);
+  EXPECT_THAT(input_error_of([&] { builtin()->check_supports(c); }),
+              ::testing::HasSubstr("refused n = 4, mutation unknown: unknown mutation"));
+}
+
+TEST(PluginReplica, GarbageFromThePluginStopsTheRunWithOneLine) {
+  CheckSpace c;
+  c.replica = ReplicaLibrary::load(GARBAGE_PLUGIN);
+  Scenario s = CheckSchedules(c).scenario(0);
+  Tape t = Tape::from_seed(1);
+  EXPECT_THAT(input_error_of([&] { run_scenario(s, t); }),
+              ::testing::MatchesRegex("replica plug-in garbage \\(.*garbage_plugin.so\\): replica [0-9] answered with a "
+                                      "send of 2 bytes that are not a message \\(unknown message kind\\)"));
+}
+
+}  // namespace
