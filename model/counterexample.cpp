@@ -1,5 +1,6 @@
 #include "model/counterexample.h"
 
+#include "model/determinism_guard.h"
 #include "model/trace.h"
 
 namespace model {
@@ -10,6 +11,8 @@ Counterexample record_counterexample(const Scenario& s, Tape tape, const std::st
 
 Counterexample record_counterexample(const Scenario& s, Tape tape,
                                      const std::function<std::string(const RunResult&)>& path_for, bool shrink) {
+  // A plug-in that cannot repeat itself would make the counterexample a lie.
+  if (s.replica) expect_deterministic(s, tape, "the failing schedule");
   Recorded rec = run_recorded(s, tape);
   if (!rec.result.violation) throw InternalError("the violation did not reproduce from its seed");
   // Unminimized, trailing zeros go: an exhausted tape answers them anyway.

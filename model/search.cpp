@@ -7,6 +7,9 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "model/determinism_guard.h"
 #include "model/first_error.h"
 #include "model/scenario_space.h"
 #include "model/world_pool.h"
@@ -65,6 +68,9 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
   // Work is handed out by the shard's own count k: schedule index k*N + I.
   const std::uint64_t total = shard_size(shard, limits.schedules);
   std::atomic<std::uint64_t> next{0}, first_violation{kNone};  // counts k, not indices
+  // A plugged replica must repeat itself, or no result below means anything.
+  if (const Scenario first = space.scenario(shard.index); first.replica && total > 0)
+    expect_deterministic(first, space.tape(shard.index), fmt::format("schedule {}", shard.index));
   std::atomic<bool> timed_out{false};
   FirstError error;
   const auto stopping = [&] {

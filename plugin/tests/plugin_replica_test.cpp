@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/counterexample.h"
+#include "model/determinism_guard.h"
 #include "model/plugin_replica.h"
 #include "model/search.h"
 #include "model/scenario_space.h"
@@ -144,6 +146,26 @@ TEST(PluginReplica, GarbageFromThePluginStopsTheRunWithOneLine) {
   EXPECT_THAT(input_error_of([&] { run_scenario(s, t); }),
               ::testing::MatchesRegex("replica plug-in garbage \\(.*garbage_plugin.so\\): replica [0-9] answered with a "
                                       "send of 2 bytes that are not a message \\(unknown message kind\\)"));
+}
+
+TEST(PluginReplica, ANondeterministicPluginIsItsOwnVerdict) {
+  CheckSpace c;
+  c.replica = ReplicaLibrary::load(NONDETERMINISTIC_PLUGIN);
+  const CheckSchedules schedules(c);
+  SearchProgress progress;
+  EXPECT_THAT(input_error_of([&] { search(schedules, {.schedules = 10, .threads = 1}, progress); }),
+              ::testing::MatchesRegex("nondeterministic replica: replica plug-in nondeterministic \\(.*\\) ran "
+                                      "schedule 0 twice and event [0-9]+ differed: first step [0-9]+: timer .*; "
+                                      "then step [0-9]+: timer .*"));
+  EXPECT_EQ(progress.done.load(), 0u);  // refused before searching
+}
+
+TEST(PluginReplica, TheBuiltInPluginIsDeterministic) {
+  CheckSpace c{.malicious = 1, .network = NetworkMode::timed, .mutation = pbft::Mutation::prepare_quorum_short};
+  c.replica = builtin();
+  const CheckSchedules schedules(c);
+  for (std::uint64_t i = 0; i < 20; ++i)
+    EXPECT_EQ(input_error_of([&] { expect_deterministic(schedules.scenario(i), schedules.tape(i), "it"); }), "");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# replica_lib.sh PBFTSIM PLUGIN GARBAGE_PLUGIN DIR: the command line through --replica-lib.
+# replica_lib.sh PBFTSIM PLUGIN GARBAGE_PLUGIN NONDETERMINISTIC_PLUGIN DIR: the command line through --replica-lib.
 # With the built-in replica's plug-in, check finds and minimizes the same
 # counterexample as the native path, byte for byte (async and timed);
 # replay, minimize and explain re-run it through the plug-in; a pbft sweep
@@ -9,7 +9,8 @@ set -u
 pbftsim=$1
 plugin=$2
 garbage=$3
-dir=$4
+nondeterministic=$4
+dir=$5
 rm -rf "$dir" && mkdir -p "$dir" || exit 1
 fail() { echo "replica_lib: $*" >&2; exit 1; }
 expect() {  # expect STATUS COMMAND...: runs it, output in $dir/last.txt
@@ -54,4 +55,8 @@ for command in "check --threads 2" "sweep --profile pbft --threads 2"; do
   grep -qE "^pbftsim: replica plug-in garbage \(.*\): replica [0-9]+ answered with a send of 2 bytes that are not a message" \
     "$dir/last.txt" || fail "$command with a garbage plug-in: $(cat "$dir/last.txt")"
 done
+# A plug-in that cannot repeat a schedule is its own verdict, before any search.
+expect 2 "$pbftsim" check --replica-lib "$nondeterministic"
+grep -qE "^pbftsim: nondeterministic replica: replica plug-in nondeterministic \(.*\) ran schedule 0 twice" \
+  "$dir/last.txt" || fail "nondeterministic plug-in: $(cat "$dir/last.txt")"
 echo "replica_lib: all checks passed"
