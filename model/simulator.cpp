@@ -130,15 +130,16 @@ std::uint32_t Simulator::keep(Message&& m) {
   Sent& slot = sent_[index];
   if (tracing()) slot.summary = summarize(m);
   slot.message = std::move(m);
-  slot.encoded.clear();
+  if (index < encoded_.size()) encoded_[index].clear();  // plug-ins only: the slot holds a new message
   slot.holders = 1;  // the sender's, until it releases the message
   return index;
 }
 
 std::span<const std::uint8_t> Simulator::encoded(std::uint32_t message) {
-  Sent& slot = sent_[message];
-  if (slot.encoded.empty()) wire::encode(slot.message, slot.encoded);
-  return slot.encoded;
+  if (encoded_.size() < sent_.size()) encoded_.resize(sent_.size());
+  wire::Bytes& bytes = encoded_[message];
+  if (bytes.empty()) wire::encode(sent_[message].message, bytes);
+  return bytes;
 }
 
 void Simulator::release(std::uint32_t message) {

@@ -82,9 +82,12 @@ class Simulator {
     pbft::Message message;
     TraceEvent summary;
     std::uint32_t holders = 0;
-    wire::Bytes encoded;  // for plug-in replicas: made at the first delivery, shared by the rest
   };
+  // A message in the wire format, for plug-in replicas: made at its first
+  // delivery and shared by the rest. Beside sent_, not in it, so the native
+  // path's slots stay as small as they were.
   std::span<const std::uint8_t> encoded(std::uint32_t message);
+  std::vector<wire::Bytes> encoded_;  // by sent_ index; empty bytes: not made yet
 
   void reset(Tape& tape, TraceSink* sink);
   void start();
