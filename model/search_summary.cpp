@@ -25,6 +25,7 @@ nlohmann::json to_json(const SearchSummary& s) {
                    {"network", c.network == NetworkMode::async ? "async" : "timed"},
                    {"mutation", std::string(pbft::mutation_name(c.mutation))},
                    {"auth", c.auth ? "on" : "off"},
+                   {"replica", s.replica},
                    {"seed", c.seed},
                    {"requests", c.requests},
                    {"clients", c.clients},
@@ -72,6 +73,7 @@ SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name
   const std::string auth = in.text(j, "auth");
   if (auth != "on" && auth != "off") in.fail("\"auth\" must be on or off");
   c.auth = auth == "on";
+  if (j.contains("replica")) s.replica = in.text(j, "replica");  // absent before plug-ins: built-in
   if (!in.field(j, "schedule_budget").is_null()) s.schedule_budget = in.number(j, "schedule_budget");
   s.time_limit_s = in.real(j, "time_limit");
   const auto shard = parse_shard(in.text(j, "shard"));
@@ -113,6 +115,7 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
     nlohmann::json j = to_json(first);
     return nlohmann::json{{"n", j["n"]},       {"malicious", j["malicious"]}, {"strategy", j["strategy"]},
                           {"network", j["network"]}, {"mutation", j["mutation"]}, {"auth", j["auth"]},
+                          {"replica", j["replica"]},
                           {"seed", j["seed"]}, {"requests", j["requests"]},   {"clients", j["clients"]}};
   }();
   SearchSummary out = first;
@@ -174,14 +177,15 @@ std::string result_line(const SearchSummary& s) {
   if (s.stopped_by == StopReason::time_limit) stopped = fmt::format(", stopped by the time limit ({} s)", s.time_limit_s);
   if (s.stopped_by == StopReason::interrupted) stopped = ", interrupted";
   const std::string shard = s.shard.count > 1 ? fmt::format(", shard {}", shard_text(s.shard)) : "";
+  const std::string replica = s.replica == "built-in" ? "" : fmt::format(", replica {}", s.replica);
   if (s.violation)
     return fmt::format("violation in schedule {} (seed {}){}: {}", s.violation->schedule, c.seed + s.violation->schedule,
                        shard, s.violation->found);
   return fmt::format(
       "no violation in {} schedules (n={}, malicious={}, strategy={}, network={}, mutation={}, {} request(s) x {} "
-      "client(s), {} thread(s){}){}: {:.0f} schedules/s, {:.0f} ns per delivered message per thread",
+      "client(s), {} thread(s){}{}){}: {:.0f} schedules/s, {:.0f} ns per delivered message per thread",
       s.schedules, c.n, c.malicious, strategy_text(c), c.network == NetworkMode::async ? "async" : "timed",
-      pbft::mutation_name(c.mutation), c.requests, c.clients, s.threads, shard, stopped,
+      pbft::mutation_name(c.mutation), c.requests, c.clients, s.threads, replica, shard, stopped,
       s.seconds > 0 ? static_cast<double>(s.schedules) / s.seconds : 0.0, ns);
 }
 

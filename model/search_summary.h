@@ -25,6 +25,9 @@ struct FoundViolation {
 
 struct SearchSummary {
   CheckSpace space;
+  // Which replica was checked: "built-in", or a plug-in's own name (not its
+  // path, which differs from machine to machine). Shards of one search agree.
+  std::string replica = "built-in";
   std::optional<std::uint64_t> schedule_budget;  // none: until the time limit
   double time_limit_s = 0;
   Shard shard;

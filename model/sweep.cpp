@@ -14,6 +14,7 @@
 #include "model/scenario.h"
 #include "model/seed_protocol.h"
 #include "model/simulator.h"
+#include "model/determinism_guard.h"
 #include "model/first_error.h"
 #include "model/scenario_space.h"
 #include "model/world_pool.h"
@@ -190,6 +191,15 @@ SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
   const auto owned = static_cast<std::uint32_t>(shard_size(c.shard, c.trials));
   const std::uint64_t total = std::uint64_t{points} * owned;
   std::vector<TrialOutcome> outcomes(total);  // the k-th owned trial of point i at i * owned + k
+  if (c.replica && owned > 0) {
+    // A plugged replica must repeat itself, or the points mean nothing: the
+    // shard's first trial runs twice first.
+    ScenarioSpace space = pbft_scenarios(c);
+    space.malice.count = c.malicious.first;
+    Tape tape = Tape::from_seed(trial_seed(c.seed, c.malicious.first, c.shard.index));
+    const Scenario first = draw(space, tape);  // the trial's picks come first, its run goes on from there
+    expect_deterministic(first, tape, fmt::format("trial {} of malicious = {}", c.shard.index, c.malicious.first));
+  }
 
   // Threads take batches of trials from a shared counter; each outcome lands
   // in its own slot, so the schedule cannot change the result.

@@ -123,7 +123,7 @@ void on_timer(pbftsim_replica* self, std::uint64_t token, const pbftsim_host* ho
 
 constexpr pbftsim_replica_api kApi{
     .abi_version = PBFTSIM_REPLICA_ABI_VERSION,
-    .name = "pbftsim built-in",
+    .name = "pbftsim built-in, as a plug-in",
     .create = create,
     .destroy = destroy,
     .clone = clone,

@@ -86,6 +86,7 @@ int check(const CheckOptions& o) {
   pbft::Config config = pbft::make_config(o.n);
   config.mutation = *mutation;
   space.replica = load_replica(o.replica_lib, config);
+  if (space.replica) summary.replica = space.replica->api().name;
   if (!o.until_time_limit) summary.schedule_budget = o.schedules;
   summary.time_limit_s = o.time_limit_s;
   summary.shard = *shard;

@@ -101,6 +101,10 @@ TEST(Search, MergeRefusesShardsThatDoNotBelongTogether) {
   SearchSummary other = b;
   other.space.seed = 7;
   EXPECT_NE(merge_error({a, other}).find("\"seed\" is 7"), std::string::npos);
+  SearchSummary plugged = b;
+  plugged.replica = "my replica";  // a plug-in's shard does not merge with the built-in's
+  EXPECT_NE(merge_error({a, plugged}).find("\"replica\" is \"my replica\", shard 0 has \"built-in\""),
+            std::string::npos);
   EXPECT_EQ(merge_error({b, a}), "");
 }
 

@@ -59,4 +59,7 @@ done
 expect 2 "$pbftsim" check --replica-lib "$nondeterministic"
 grep -qE "^pbftsim: nondeterministic replica: replica plug-in nondeterministic \(.*\) ran schedule 0 twice" \
   "$dir/last.txt" || fail "nondeterministic plug-in: $(cat "$dir/last.txt")"
+expect 2 "$pbftsim" sweep --profile pbft --replica-lib "$nondeterministic"
+grep -qE "^pbftsim: nondeterministic replica: .* ran trial 0 of malicious = 0 twice" "$dir/last.txt" ||
+  fail "sweep with a nondeterministic plug-in: $(cat "$dir/last.txt")"
 echo "replica_lib: all checks passed"
