@@ -1,7 +1,8 @@
 #!/bin/bash -eu
 # ClusterFuzzLite / OSS-Fuzz build script. Uses the standard variables:
-#   $CC $CXX $CXXFLAGS   compilers and flags (sanitizer + -fsanitize=fuzzer-no-link;
-#                        the project is C++ only, $CC is not used)
+#   $CC $CFLAGS $CXX $CXXFLAGS
+#                        compilers and flags (sanitizer + -fsanitize=fuzzer-no-link;
+#                        C only for the plug-in ABI's test plug-ins, not built here)
 #   $LIB_FUZZING_ENGINE  what the fuzzers link with (e.g. -fsanitize=fuzzer)
 #   $OUT                 where fuzzers, .options, .dict and <fuzzer>_seed_corpus.zip go
 #   $SRC, $WORK          the checkout's parent (optional) and a scratch directory
@@ -29,9 +30,10 @@ if [ -d "${SRC:-/nonexistent}/fmt" ]; then
   prefix_path="$work/deps;/usr/local"
 fi
 
-fuzzers=(schedule replica trace)
+fuzzers=(schedule replica trace wire)
 cmake -S "$src" -B "$work/build" -G Ninja \
   -DCMAKE_BUILD_TYPE= \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="${CFLAGS:-}" \
   -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DCMAKE_PREFIX_PATH="$prefix_path" \
   -DPBFTSIM_BUILD_TESTS=OFF -DPBFTSIM_FUZZ=OFF -DPBFTSIM_SANITIZE=OFF \

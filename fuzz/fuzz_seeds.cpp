@@ -13,6 +13,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@
 #include "model/scenario_json.h"
 #include "model/trace.h"
 #include "pbft/hash.h"
+#include "plugin/wire.h"
+#include "plugin/wire_samples.h"
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
@@ -223,6 +226,13 @@ int generate(const fs::path& root) {
   run_all("schedule", schedule_targets(), [](const Bytes& b) { return reach_schedule(b, fuzz::Malice::up_to_f); });
   run_all("attack", attack_targets(), [](const Bytes& b) { return reach_schedule(b, fuzz::Malice::f_plus_one); });
   run_all("replica", replica_targets(), reach_replica);
+  // Wire seeds: one message of each kind in the plug-in wire format.
+  for (const pbft::Message& m : wire::every_kind()) {
+    Bytes b;
+    wire::encode(m, b);
+    write_named(root / "wire", b);
+    std::printf("wire: %-32s %4zu bytes  %s\n", pbft::kind_name(pbft::kind_of(m)), b.size(), fuzz::sha1_hex(b).c_str());
+  }
   // Trace seeds: short traces written by the model's own writer, of the
   // schedule fuzzer's simplest scenario (one request) and of it narrowed to
   // a checkpoint (K = 1, two requests), a view change (a silent primary),
@@ -256,6 +266,37 @@ int generate(const fs::path& root) {
     std::printf("trace: %-31s %5zu bytes  %s\n", "", b.size(), fuzz::sha1_hex(b).c_str());
   }
   return missing ? 1 : 0;
+}
+
+// Wire seeds: every one a message that re-encodes to itself, and every kind
+// of message among them.
+int check_wire(const fs::path& dir) {
+  int status = 0;
+  std::set<pbft::MessageKind> kinds;
+  std::size_t files = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (!e.is_regular_file()) continue;
+    ++files;
+    const Bytes b = read_file(e.path());
+    try {
+      const pbft::Message m = wire::decode_message(b);
+      Bytes again;
+      wire::encode(m, again);
+      if (again != b) throw wire::Malformed("does not re-encode to itself");
+      kinds.insert(pbft::kind_of(m));
+    } catch (const wire::Malformed& err) {
+      std::fprintf(stderr, "%s: %s\n", e.path().c_str(), err.what());
+      status = 1;
+    }
+    if (e.path().filename().string() != fuzz::sha1_hex(b)) {
+      std::fprintf(stderr, "%s: not named by the SHA-1 of its content\n", e.path().c_str());
+      status = 1;
+    }
+  }
+  std::printf("wire: %zu seeds; %zu of %zu message kinds\n", files, kinds.size(), std::variant_size_v<pbft::Message>);
+  if (kinds.size() != std::variant_size_v<pbft::Message>) status = 1;
+  return status;
 }
 
 int check(const fs::path& root) {
@@ -301,7 +342,7 @@ int check(const fs::path& root) {
                 any.view_change ? "yes" : "NO", any.cert_carried ? "yes" : "no", any.state_installed ? "yes" : "no");
     if (!any.normal || !any.checkpoint || !any.view_change) status = 1;
   }
-  return status;
+  return check_wire(root / "wire") | status;
 }
 
 }  // namespace
