@@ -48,11 +48,34 @@
  *
  *   state            applied u64, chain u64, clients [timestamp u64, result u64]
  *
- * The digest of a request, the null request's digest, the replicated
- * service (an append-only hash chain with the last reply per client) and
- * the state digest are pbft/hash.h, pbft/messages.cpp and pbft/service.cpp:
- * a replica must compute them exactly so, or honest replicas disagree with
- * the harness's clients and strategies.
+ * Digests and the replicated service. Honest replicas must compute these
+ * exactly as below (the reference is pbft/hash.h, pbft/messages.cpp and
+ * pbft/service.cpp), or they disagree with the harness's clients and
+ * strategies. All arithmetic is on unsigned 64-bit integers, modulo 2^64.
+ *
+ *   mix(x):         x += 0x9e3779b97f4a7c15;
+ *                   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9;
+ *                   x = (x ^ (x >> 27)) * 0x94d049bb133111eb;
+ *                   return x ^ (x >> 31)
+ *   combine(s, v):  mix(s ^ mix(v))
+ *   digest(request): d = mix(mix(mix(0x7265717565737421 ^ client) ^ timestamp) ^ operation);
+ *                   if d is 0 or the null digest, d ^= 0x5a5a5a5a5a5a5a5a
+ *   null digest:    0x6e756c6c72657121 (the null request that fills a gap in a new view)
+ *
+ *   The service's state is `applied` (0), `chain` (0) and, per client id
+ *   below max_clients, the last executed (timestamp, result) (0, 0).
+ *   Executing a request whose client id is below max_clients and whose
+ *   timestamp is above that client's last one: chain = combine(chain,
+ *   digest(request)); applied += 1; the client's record becomes (timestamp,
+ *   chain); the result (in the execution and in REPLY) is the new chain.
+ *   Any other request, and a null request, changes nothing (applied = 0 in
+ *   its execution); a request executed before is answered from the client's
+ *   record.
+ *   state digest:   d = mix(mix(applied ^ 0x7374617465) ^ chain); then for
+ *                   every client i, in order, whose record is not (0, 0):
+ *                   d = mix(mix(mix(d ^ i) ^ timestamp) ^ result);
+ *                   if d is 0, it is 1. CHECKPOINT messages and stable
+ *                   checkpoint events carry it.
  */
 #ifndef PBFTSIM_REPLICA_PLUGIN_H
 #define PBFTSIM_REPLICA_PLUGIN_H
