@@ -6,7 +6,7 @@
 // compares every event. A difference is its own verdict, not a protocol
 // violation: InputError "nondeterministic replica: ..." (exit 2) naming the
 // plug-in and the first event that differed.
-#include <cstdint>
+#include <string>
 
 #include "model/scenario.h"
 #include "model/tape.h"

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "model/errors.h"
+#include "plugin/abi_convert.h"
 #include "pbft/service.h"
 
 // The harness's side of one input: the plug-in's effects, decoded. A bad
@@ -25,75 +26,98 @@ std::span<const std::uint8_t> bytes(const std::uint8_t* data, std::size_t length
   return {data, data == nullptr ? 0 : length};
 }
 
+// What a simulated run can hold: bounds that keep a plug-in's slip from
+// hanging the simulator (a zero-delay timer re-armed forever) or from
+// making a checker allocate per sequence number up to 2^64.
+constexpr std::uint64_t kMaxTimerDelayUs = std::uint64_t{1} << 40;
+constexpr std::uint64_t kMaxSeq = std::uint64_t{1} << 32;
+
+// Every host function is called from the plug-in's frames, maybe C or Rust:
+// nothing may unwind through them. The first problem is kept; the rest of
+// the input's effects are ignored.
+template <class Body>
+void guarded(pbftsim_effects* fx, Body body) noexcept {
+  if (!fx->error.empty()) return;
+  try {
+    body();
+  } catch (const std::exception& e) {
+    fx->error = e.what();
+  } catch (...) {
+    fx->error = "an unknown exception in the host";
+  }
+}
+
 void host_send(pbftsim_effects* fx, std::uint32_t to_kind, std::uint32_t to_id, const std::uint8_t* message,
-               std::size_t length) {
-  if (!fx->error.empty()) return;
-  pbft::Destination to;
-  switch (to_kind) {
-    case PBFTSIM_TO_REPLICA: to = pbft::Destination::replica(to_id); break;
-    case PBFTSIM_TO_ALL: to = pbft::Destination::all(); break;
-    case PBFTSIM_TO_CLIENT: to = pbft::Destination::client(to_id); break;
-    default: fx->error = fmt::format("a send to destination kind {} (0, 1 or 2 expected)", to_kind); return;
-  }
-  try {
-    fx->out->sends.push_back({to, wire::decode_message(bytes(message, length))});
-  } catch (const wire::Malformed& e) {
-    fx->error = fmt::format("a send of {} bytes that are not a message ({})", length, e.what());
-  }
+               std::size_t length) noexcept {
+  guarded(fx, [&] {
+    const auto to = wire::destination_from_c(to_kind, to_id);
+    if (!to) {
+      fx->error = fmt::format("a send to destination kind {} (0, 1 or 2 expected)", to_kind);
+      return;
+    }
+    try {
+      fx->out->sends.push_back({*to, wire::decode_message(bytes(message, length))});
+    } catch (const wire::Malformed& e) {
+      fx->error = fmt::format("a send of {} bytes that are not a message ({})", length, e.what());
+    }
+  });
 }
 
-void host_set_timer(pbftsim_effects* fx, std::uint64_t token, std::uint64_t delay_us) {
-  fx->out->timers.push_back({.set = true, .token = token, .delay_us = delay_us});
+void host_set_timer(pbftsim_effects* fx, std::uint64_t token, std::uint64_t delay_us) noexcept {
+  guarded(fx, [&] {
+    if (token == 0) {
+      fx->error = "a timer with token 0 (tokens are non-zero)";
+    } else if (delay_us == 0 || delay_us > kMaxTimerDelayUs) {
+      fx->error = fmt::format("a timer with delay {} us (1 to 2^40 expected)", delay_us);
+    } else {
+      fx->out->timers.push_back({.set = true, .token = token, .delay_us = delay_us});
+    }
+  });
 }
 
-void host_cancel_timer(pbftsim_effects* fx, std::uint64_t token) {
-  fx->out->timers.push_back({.set = false, .token = token});
+void host_cancel_timer(pbftsim_effects* fx, std::uint64_t token) noexcept {
+  guarded(fx, [&] { fx->out->timers.push_back({.set = false, .token = token}); });
 }
 
-void host_execute(pbftsim_effects* fx, const pbftsim_execution* e) {
-  fx->out->executions.push_back({.seq = e->seq,
-                                 .view = e->view,
-                                 .digest = e->digest,
-                                 .request = {e->client, e->timestamp, e->operation},
-                                 .applied = e->applied != 0,
-                                 .result = e->result});
+void host_execute(pbftsim_effects* fx, const pbftsim_execution* e) noexcept {
+  guarded(fx, [&] {
+    if (e->seq > kMaxSeq) {
+      fx->error = fmt::format("an execution at sequence number {} (at most 2^32 expected)", e->seq);
+      return;
+    }
+    fx->out->executions.push_back(wire::from_c(*e));
+  });
 }
 
-void host_event(pbftsim_effects* fx, const pbftsim_event* e) {
-  if (!fx->error.empty()) return;
-  if (e->kind > PBFTSIM_EVENT_REJECTED) {
-    fx->error = fmt::format("an event of kind {} (0 to {} expected)", e->kind, PBFTSIM_EVENT_REJECTED);
-    return;
-  }
-  // Rejection reasons are the plug-in's own vocabulary: only counted.
-  fx->out->events.push_back({.kind = static_cast<pbft::EventKind>(e->kind),
-                             .view = e->view,
-                             .seq = e->seq,
-                             .digest = e->digest,
-                             .detail = static_cast<pbft::Rejection>(e->detail & 0xff)});
+void host_event(pbftsim_effects* fx, const pbftsim_event* e) noexcept {
+  guarded(fx, [&] {
+    if (e->kind > PBFTSIM_EVENT_REJECTED) {
+      fx->error = fmt::format("an event of kind {} (0 to {} expected)", e->kind, PBFTSIM_EVENT_REJECTED);
+    } else if (e->seq > kMaxSeq) {
+      fx->error = fmt::format("an event at sequence number {} (at most 2^32 expected)", e->seq);
+    } else {
+      fx->out->events.push_back(wire::from_c(*e));
+    }
+  });
 }
 
-void host_install_state(pbftsim_effects* fx, const std::uint8_t* state, std::size_t length) {
-  if (!fx->error.empty()) return;
-  try {
-    fx->out->installed_state = std::make_shared<const pbft::ServiceState>(wire::decode_state(bytes(state, length)));
-  } catch (const wire::Malformed& e) {
-    fx->error = fmt::format("an installed state of {} bytes that is not a state ({})", length, e.what());
-  }
+void host_install_state(pbftsim_effects* fx, const std::uint8_t* state, std::size_t length) noexcept {
+  guarded(fx, [&] {
+    try {
+      fx->out->installed_state =
+          std::make_shared<const pbft::ServiceState>(wire::decode_state(bytes(state, length)));
+    } catch (const wire::Malformed& e) {
+      fx->error = fmt::format("an installed state of {} bytes that is not a state ({})", length, e.what());
+    }
+  });
 }
 
-constexpr pbftsim_host kHost{host_send, host_set_timer, host_cancel_timer, host_execute, host_event, host_install_state};
-
-pbftsim_config to_c(const pbft::Config& c) {
-  return {.n = c.n,
-          .f = c.f,
-          .checkpoint_interval = c.checkpoint_interval,
-          .watermark_window = c.watermark_window,
-          .max_clients = c.max_clients,
-          .max_buffered = c.max_buffered,
-          .view_change_timeout_us = c.view_change_timeout_us,
-          .mutation = static_cast<std::uint32_t>(c.mutation)};
+void host_fail(pbftsim_effects* fx, const char* reason) noexcept {
+  guarded(fx, [&] { fx->error = fmt::format("a failure: {}", reason ? reason : "(no reason given)"); });
 }
+
+constexpr pbftsim_host kHost{host_send,  host_set_timer,     host_cancel_timer, host_execute,
+                             host_event, host_install_state, host_fail};
 
 }  // namespace
 
@@ -141,7 +165,7 @@ void ReplicaLibrary::check_supports(const pbft::Config& c) const { PluginReplica
 
 PluginReplica::PluginReplica(const ReplicaLibrary& library, const pbft::Config& c, pbft::ReplicaId id)
     : library_(&library), id_(id) {
-  const pbftsim_config config = to_c(c);
+  const pbftsim_config config = wire::to_c(c);
   const char* error = nullptr;
   self_ = library.api().create(&config, id, &error);
   if (self_ == nullptr)
@@ -151,12 +175,12 @@ PluginReplica::PluginReplica(const ReplicaLibrary& library, const pbft::Config& 
 
 PluginReplica::PluginReplica(const PluginReplica& other) : library_(other.library_), id_(other.id_) {
   self_ = library_->api().clone(other.self_);
-  if (self_ == nullptr) throw InternalError(fmt::format("{}: clone returned NULL", library_->name()));
+  if (self_ == nullptr) throw InputError(fmt::format("{}: clone returned NULL", library_->name()));
 }
 
 PluginReplica& PluginReplica::operator=(const PluginReplica& other) {
   if (this == &other) return *this;
-  if (library_ == other.library_ && library_->api().assign != nullptr) {
+  if (library_ == other.library_ && self_ != nullptr && library_->api().assign != nullptr) {
     library_->api().assign(self_, other.self_);
   } else {
     PluginReplica copy(other);

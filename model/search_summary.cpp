@@ -179,8 +179,8 @@ std::string result_line(const SearchSummary& s) {
   const std::string shard = s.shard.count > 1 ? fmt::format(", shard {}", shard_text(s.shard)) : "";
   const std::string replica = s.replica == "built-in" ? "" : fmt::format(", replica {}", s.replica);
   if (s.violation)
-    return fmt::format("violation in schedule {} (seed {}){}: {}", s.violation->schedule, c.seed + s.violation->schedule,
-                       shard, s.violation->found);
+    return fmt::format("violation in schedule {} (seed {}){}{}: {}", s.violation->schedule,
+                       c.seed + s.violation->schedule, replica, shard, s.violation->found);
   return fmt::format(
       "no violation in {} schedules (n={}, malicious={}, strategy={}, network={}, mutation={}, {} request(s) x {} "
       "client(s), {} thread(s){}{}){}: {:.0f} schedules/s, {:.0f} ns per delivered message per thread",

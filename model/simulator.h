@@ -112,7 +112,7 @@ class Simulator {
   bool tracing() const { return hashing_ || sink_ != nullptr; }
   bool finished() const;
 
-  const Scenario scenario_;
+  const Scenario scenario_;  // before the replicas: it keeps their plug-in library loaded
   Tape* tape_ = nullptr;
   TraceSink* sink_ = nullptr;
   std::uint64_t now_us_ = 0;

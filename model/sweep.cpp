@@ -64,6 +64,13 @@ ScenarioSpace pbft_scenarios(const SweepConfig& c) {
   return s;
 }
 
+// A pbft trial's scenario with m faulty replicas: its picks come first on
+// the trial's tape, the run goes on from where they end.
+Scenario pbft_trial(ScenarioSpace& space, std::uint32_t m, Tape& tape) {
+  space.malice.count = m;
+  return draw(space, tape);
+}
+
 // Runs trials on one thread. For the pbft profile it keeps one Simulator per
 // distinct set of faults: building the world is a large part of a short run.
 class TrialRunner {
@@ -84,9 +91,7 @@ class TrialRunner {
   }
 
   TrialOutcome run_pbft(std::uint32_t m, Tape& tape) {
-    // The scenario's picks come first on the trial's tape, the run's follow.
-    scenarios_.malice.count = m;
-    const RunResult r = worlds_.get(draw(scenarios_, tape)).run(tape);  // outcomes only: no hashing
+    const RunResult r = worlds_.get(pbft_trial(scenarios_, m, tape)).run(tape);  // outcomes only: no hashing
     const bool success = m < c_.n && !r.violation && r.all_executed;
     // One request submitted at time 0: its accept time is the latency (the
     // run's end if every replica executed it but the client did not hear back).
@@ -195,9 +200,8 @@ SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
     // A plugged replica must repeat itself, or the points mean nothing: the
     // shard's first trial runs twice first.
     ScenarioSpace space = pbft_scenarios(c);
-    space.malice.count = c.malicious.first;
     Tape tape = Tape::from_seed(trial_seed(c.seed, c.malicious.first, c.shard.index));
-    const Scenario first = draw(space, tape);  // the trial's picks come first, its run goes on from there
+    const Scenario first = pbft_trial(space, c.malicious.first, tape);
     expect_deterministic(first, tape, fmt::format("trial {} of malicious = {}", c.shard.index, c.malicious.first));
   }
 

@@ -7,6 +7,7 @@
 #include "pbft/replica.h"
 #include "pbft/service.h"
 #include "pbftsim/replica_plugin.h"
+#include "plugin/abi_convert.h"
 #include "plugin/wire.h"
 
 struct pbftsim_replica {
@@ -22,10 +23,7 @@ void forward(pbftsim_replica& self, const pbftsim_host& host, pbftsim_effects* o
   for (const auto& s : fx.sends) {
     self.buffer.clear();
     wire::encode(s.message, self.buffer);
-    const auto kind = s.to.kind == pbft::Destination::Kind::replica ? PBFTSIM_TO_REPLICA
-                      : s.to.kind == pbft::Destination::Kind::client ? PBFTSIM_TO_CLIENT
-                                                                     : PBFTSIM_TO_ALL;
-    host.send(out, kind, s.to.id, self.buffer.data(), self.buffer.size());
+    host.send(out, wire::to_c(s.to.kind), s.to.id, self.buffer.data(), self.buffer.size());
   }
   for (const auto& t : fx.timers) {
     if (t.set) {
@@ -35,14 +33,7 @@ void forward(pbftsim_replica& self, const pbftsim_host& host, pbftsim_effects* o
     }
   }
   for (const auto& e : fx.executions) {
-    const pbftsim_execution c{.seq = e.seq,
-                              .view = e.view,
-                              .digest = e.digest,
-                              .client = e.request.client,
-                              .timestamp = e.request.timestamp,
-                              .operation = e.request.operation,
-                              .applied = static_cast<std::uint8_t>(e.applied),
-                              .result = e.result};
+    const pbftsim_execution c = wire::to_c(e);
     host.execute(out, &c);
   }
   if (fx.installed_state) {
@@ -51,11 +42,7 @@ void forward(pbftsim_replica& self, const pbftsim_host& host, pbftsim_effects* o
     host.install_state(out, self.buffer.data(), self.buffer.size());
   }
   for (const auto& e : fx.events) {
-    const pbftsim_event c{.kind = static_cast<std::uint32_t>(e.kind),
-                          .view = e.view,
-                          .seq = e.seq,
-                          .digest = e.digest,
-                          .detail = static_cast<std::uint32_t>(e.detail)};
+    const pbftsim_event c = wire::to_c(e);
     host.event(out, &c);
   }
 }
@@ -79,23 +66,16 @@ pbft::Message decode(const std::uint8_t* bytes, std::size_t length) {
 }
 
 pbftsim_replica* create(const pbftsim_config* c, std::uint32_t id, const char** error) {
-  pbft::Config config = pbft::make_config(c->n);
-  config.f = c->f;
-  config.checkpoint_interval = c->checkpoint_interval;
-  config.watermark_window = c->watermark_window;
-  config.max_clients = c->max_clients;
-  config.max_buffered = c->max_buffered;
-  config.view_change_timeout_us = c->view_change_timeout_us;
-  if (c->mutation >= pbft::all_mutations().size()) {
+  const auto config = wire::from_c(*c);
+  if (!config) {
     *error = "unknown mutation";
     return nullptr;
   }
-  config.mutation = static_cast<pbft::Mutation>(c->mutation);
-  if (!pbft::validate(config).empty() || id >= config.n) {
+  if (!pbft::validate(*config).empty() || id >= config->n) {
     *error = "invalid configuration";
     return nullptr;
   }
-  return new (std::nothrow) pbftsim_replica{pbft::Replica(config, id), {}, {}};
+  return new (std::nothrow) pbftsim_replica{pbft::Replica(*config, id), {}, {}};
 }
 
 void destroy(pbftsim_replica* self) { delete self; }
@@ -135,6 +115,6 @@ constexpr pbftsim_replica_api kApi{
 
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) const pbftsim_replica_api* pbftsim_replica_plugin(void) {
+const pbftsim_replica_api* pbftsim_replica_plugin(void) {
   return &kApi;
 }

@@ -1,6 +1,7 @@
 #include "plugin/wire.h"
 
 #include <bit>
+#include <cassert>
 #include <cstring>
 #include <memory>
 #include <type_traits>
@@ -8,6 +9,15 @@
 namespace wire {
 
 namespace {
+
+// The smallest encoding of each element a count may announce.
+constexpr std::size_t kRequestBytes = 4 + 8 + 8;
+constexpr std::size_t kPrePrepareBytes = 8 + 8 + 8 + kRequestBytes + 4;
+constexpr std::size_t kVoteBytes = 8 + 8 + 8 + 4;
+constexpr std::size_t kCheckpointBytes = 8 + 8 + 4;
+constexpr std::size_t kPreparedCertBytes = kPrePrepareBytes + 4;
+constexpr std::size_t kViewChangeBytes = 8 + 8 + 4 + 4 + 4;
+constexpr std::size_t kClientRecordBytes = 8 + 8;
 
 class Writer {
  public:
@@ -95,6 +105,7 @@ class Writer {
   }
   template <class T>
   void body(const std::shared_ptr<const T>& p) {
+    assert(p != nullptr);  // the simulator never sends a null VIEW-CHANGE or NEW-VIEW
     body(*p);
   }
   template <class T>
@@ -175,7 +186,7 @@ class Reader {
     return c;
   }
   std::vector<pbft::Checkpoint> checkpoints() {
-    std::vector<pbft::Checkpoint> out(count(20));
+    std::vector<pbft::Checkpoint> out(count(kCheckpointBytes));
     for (auto& c : out) c = checkpoint();
     return out;
   }
@@ -184,10 +195,10 @@ class Reader {
     v.new_view = get<std::uint64_t>();
     v.stable_seq = get<std::uint64_t>();
     v.checkpoint_proof = checkpoints();
-    v.prepared.resize(count(52));
+    v.prepared.resize(count(kPreparedCertBytes));
     for (auto& c : v.prepared) {
       c.pre_prepare = pre_prepare();
-      c.prepares.resize(count(28));
+      c.prepares.resize(count(kVoteBytes));
       for (auto& p : c.prepares) p = vote<pbft::Prepare>();
     }
     v.replica = get<std::uint32_t>();
@@ -196,9 +207,9 @@ class Reader {
   pbft::NewView new_view() {
     pbft::NewView v;
     v.view = get<std::uint64_t>();
-    v.view_changes.resize(count(28));
+    v.view_changes.resize(count(kViewChangeBytes));
     for (auto& c : v.view_changes) c = view_change();
-    v.pre_prepares.resize(count(48));
+    v.pre_prepares.resize(count(kPrePrepareBytes));
     for (auto& p : v.pre_prepares) p = pre_prepare();
     v.replica = get<std::uint32_t>();
     return v;
@@ -207,7 +218,7 @@ class Reader {
     pbft::ServiceState s;
     s.applied = get<std::uint64_t>();
     s.chain = get<std::uint64_t>();
-    s.clients.resize(count(16));
+    s.clients.resize(count(kClientRecordBytes));
     for (auto& c : s.clients) {
       c.timestamp = get<std::uint64_t>();
       c.result = get<std::uint64_t>();

@@ -19,7 +19,8 @@ struct Malformed : std::runtime_error {
 
 using Bytes = std::vector<std::uint8_t>;
 
-// Appends (the caller clears and reuses the buffer).
+// Appends (the caller clears and reuses the buffer). A STATE-TRANSFER
+// without a state is sent as an empty one.
 void encode(const pbft::Message& m, Bytes& out);
 void encode(const pbft::ServiceState& s, Bytes& out);
 

@@ -145,8 +145,9 @@ int sweep(const SweepOptions& o) {
     c.malicious = parse_malicious_range(o.malicious);
   }
   c.shard = *parse_shard(o.shard);  // checked by shard_spec()
+  validate(c);  // the flags first: a bad --n is named as such, not as the plug-in's refusal
   c.replica = load_replica(o.replica_lib, pbft::make_config(o.n));
-  validate(c);
+  if (c.replica) validate(c);  // and a plug-in only with the pbft profile
   const std::filesystem::path plot = o.plot;
   if (!o.plot.empty() && plot.extension() != ".svg" && plot.extension() != ".png")
     throw InputError(fmt::format("--plot {}: must end in .svg or .png", o.plot));

@@ -89,17 +89,24 @@ extern "C" {
 
 #define PBFTSIM_REPLICA_ABI_VERSION 1u
 
-/* The group's static configuration, the same for every replica of a run. */
+/* Structs below have no hidden padding (u64 fields first, explicit reserved
+ * fields, sizes checked at the end of this header), so every compiler and
+ * language lays them out alike. */
+
+/* The group's static configuration, the same for every replica of a run.
+ * Quorums are the reference replica's (pbft/config.h): ceil((n+f+1)/2) for
+ * prepared, committed, stable and view change; f+1 to join a view change. */
 typedef struct pbftsim_config {
-  uint32_t n;                   /* replicas */
-  uint32_t f;                   /* faults tolerated: floor((n-1)/3) */
-  uint32_t checkpoint_interval; /* K: a checkpoint every K sequence numbers */
-  uint32_t watermark_window;    /* L: sequence numbers accepted above the stable checkpoint */
-  uint32_t max_clients;         /* client ids are in [0, max_clients) */
-  uint32_t max_buffered;        /* future-view messages a replica may keep */
-  uint64_t view_change_timeout_us;
-  uint32_t mutation;            /* the bug catalog's planted bug (0: none); a plug-in
-                                   that plants none must refuse others in create */
+  uint64_t view_change_timeout_us; /* doubles per consecutive view change (up to 2^16 times) */
+  uint32_t n;                      /* replicas */
+  uint32_t f;                      /* faults tolerated: floor((n-1)/3) */
+  uint32_t checkpoint_interval;    /* K: a checkpoint every K sequence numbers */
+  uint32_t watermark_window;       /* L: sequence numbers accepted above the stable checkpoint */
+  uint32_t max_clients;            /* client ids are in [0, max_clients) */
+  uint32_t max_buffered;           /* future-view messages a replica may keep */
+  uint32_t mutation;               /* the bug catalog's planted bug, numbered as pbft::Mutation
+                                      (0: none); a plug-in that plants none refuses others in create */
+  uint32_t reserved;               /* 0 */
 } pbftsim_config;
 
 /* Where a send goes. */
@@ -109,16 +116,17 @@ enum {
   PBFTSIM_TO_CLIENT = 2   /* one client: id */
 };
 
-/* A request the replica executed (or skipped as a duplicate or a null). */
+/* A request the replica executed (or skipped as a duplicate or a null), in
+ * sequence order without gaps. */
 typedef struct pbftsim_execution {
   uint64_t seq;
   uint64_t view;
   uint64_t digest; /* the null request's digest for a null */
-  uint32_t client;
   uint64_t timestamp;
   uint64_t operation;
-  uint8_t applied; /* 0: null request or duplicate timestamp */
   uint64_t result;
+  uint32_t client;
+  uint32_t applied; /* 0: null request or duplicate timestamp; 1: applied */
 } pbftsim_execution;
 
 /* Protocol events, for the checkers, the traces and coverage. */
@@ -130,33 +138,46 @@ enum {
   PBFTSIM_EVENT_NEW_VIEW_ENTERED = 4,  /* entered view */
   PBFTSIM_EVENT_CERT_CARRIED = 5,      /* a NEW-VIEW re-issued a prepared request at seq */
   PBFTSIM_EVENT_STATE_INSTALLED = 6,   /* caught up to seq by state transfer (with install_state) */
-  PBFTSIM_EVENT_REJECTED = 7           /* an input was rejected; detail says why (any number) */
+  PBFTSIM_EVENT_REJECTED = 7           /* an input was rejected (only counted; detail is yours) */
 };
 
 typedef struct pbftsim_event {
-  uint32_t kind;
   uint64_t view;
   uint64_t seq;
   uint64_t digest;
+  uint32_t kind;
   uint32_t detail;
 } pbftsim_event;
 
 /* The harness's side: where one input's effects go. Valid only during the
- * call that received it. Bytes passed in are copied before the call returns. */
+ * call that received it; the host copies what it is given before it
+ * returns, and never throws or unwinds into the plug-in.
+ *
+ * A plug-in's mistakes end the run with one line naming the plug-in and
+ * exit status 2, never a protocol verdict: bytes that are not a message or
+ * a state, a destination or event kind not listed here, a timer token of 0,
+ * a timer delay of 0 or above 2^40 us, a sequence number above 2^32 in an
+ * execution or event, or a failure it reports itself (fail). A send to a
+ * replica or client id that does not exist is dropped, as a network would. */
 typedef struct pbftsim_effects pbftsim_effects;
 
 typedef struct pbftsim_host {
   void (*send)(pbftsim_effects* out, uint32_t to_kind, uint32_t to_id, const uint8_t* message,
                size_t length);
-  /* One view-change timer per replica, named by a token the replica picks;
-   * setting a timer replaces the armed one. Expiry calls on_timer(token). */
+  /* One view-change timer per replica, named by a non-zero token the
+   * replica picks; setting a timer replaces the armed one. Expiry calls
+   * on_timer(token). Time is virtual: the delay is all a replica knows of it. */
   void (*set_timer)(pbftsim_effects* out, uint64_t token, uint64_t delay_us);
   void (*cancel_timer)(pbftsim_effects* out, uint64_t token);
   void (*execute)(pbftsim_effects* out, const pbftsim_execution* execution);
   void (*event)(pbftsim_effects* out, const pbftsim_event* event);
   /* The service state a state transfer installed (wire "state" layout), with
-   * a PBFTSIM_EVENT_STATE_INSTALLED event in the same input. */
+   * a PBFTSIM_EVENT_STATE_INSTALLED event in the same input (at most one per
+   * input: a second replaces the first). */
   void (*install_state)(pbftsim_effects* out, const uint8_t* state, size_t length);
+  /* The plug-in cannot go on (out of memory, a broken invariant): the run
+   * ends with this reason (a C string, copied). */
+  void (*fail)(pbftsim_effects* out, const char* reason);
 } pbftsim_host;
 
 typedef struct pbftsim_replica pbftsim_replica; /* the plug-in's own */
@@ -165,8 +186,11 @@ typedef struct pbftsim_replica_api {
   uint32_t abi_version; /* PBFTSIM_REPLICA_ABI_VERSION */
   const char* name;     /* shown in errors and --help output */
 
-  /* NULL with a message in error (a static string) when the configuration
-   * is unsupported, for example a mutation the plug-in does not plant. */
+  /* Called from several threads at once (for different replicas), as are
+   * clone, assign and destroy; one replica is only ever used by one thread
+   * at a time. NULL with a message in error (a static string) when the
+   * configuration is unsupported, for example a mutation the plug-in does
+   * not plant. */
   pbftsim_replica* (*create)(const pbftsim_config* config, uint32_t id, const char** error);
   void (*destroy)(pbftsim_replica* replica);
   pbftsim_replica* (*clone)(const pbftsim_replica* replica);
@@ -176,7 +200,8 @@ typedef struct pbftsim_replica_api {
   void (*assign)(pbftsim_replica* target, const pbftsim_replica* source);
 
   /* A message from replica `from` (authenticated by the harness; the
-   * message's own replica fields are only claims). Bytes that do not parse
+   * message's own replica fields are only claims). The bytes (never NULL,
+   * not aligned) are valid only during the call. Bytes that do not parse
    * are the sender's fault: reject them, never crash. */
   void (*on_message)(pbftsim_replica* replica, uint32_t from, const uint8_t* message, size_t length,
                      const pbftsim_host* host, pbftsim_effects* out);
@@ -188,12 +213,26 @@ typedef struct pbftsim_replica_api {
                    pbftsim_effects* out);
 } pbftsim_replica_api;
 
-/* The one symbol a plug-in exports. */
+/* The one symbol a plug-in exports; it returns a table that lives as long
+ * as the library. abi_version stays its first field in every version. */
+#if defined(_WIN32)
+#define PBFTSIM_PLUGIN_EXPORT __declspec(dllexport)
+#else
+#define PBFTSIM_PLUGIN_EXPORT __attribute__((visibility("default")))
+#endif
+PBFTSIM_PLUGIN_EXPORT const pbftsim_replica_api* pbftsim_replica_plugin(void);
 typedef const pbftsim_replica_api* (*pbftsim_replica_plugin_fn)(void);
 #define PBFTSIM_REPLICA_PLUGIN_SYMBOL "pbftsim_replica_plugin"
 
 #ifdef __cplusplus
 }
+#define PBFTSIM_STATIC_ASSERT static_assert
+#else
+#define PBFTSIM_STATIC_ASSERT _Static_assert
 #endif
+PBFTSIM_STATIC_ASSERT(sizeof(pbftsim_config) == 40, "pbftsim_config has padding");
+PBFTSIM_STATIC_ASSERT(sizeof(pbftsim_execution) == 56, "pbftsim_execution has padding");
+PBFTSIM_STATIC_ASSERT(sizeof(pbftsim_event) == 32, "pbftsim_event has padding");
+#undef PBFTSIM_STATIC_ASSERT
 
 #endif /* PBFTSIM_REPLICA_PLUGIN_H */

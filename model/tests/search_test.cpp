@@ -88,6 +88,33 @@ TEST(Search, SummaryRoundTripsThroughJson) {
   EXPECT_EQ(to_json(back), to_json(s));
 }
 
+// A schedule space whose schedule 300 cannot be built (as a plug-in that
+// fails in the middle of a search): the error reaches the caller on its own
+// thread, whatever the thread count, instead of terminating the process.
+class FailingSchedules final : public ScheduleSpace {
+ public:
+  Scenario scenario(std::uint64_t i) const override {
+    if (i == 300) throw InputError("schedule 300 cannot be built");
+    return base_.scenario(i);
+  }
+  Tape tape(std::uint64_t i) const override { return base_.tape(i); }
+
+ private:
+  CheckSchedules base_{CheckSpace{}};
+};
+
+TEST(Search, AWorkersErrorStopsTheSearchAndReachesTheCaller) {
+  for (unsigned threads : {1u, 2u, 4u}) {
+    SearchProgress progress;
+    EXPECT_EQ(testing::input_error_of([&] {
+                search(FailingSchedules(), {.schedules = 100'000, .threads = threads}, progress);
+              }),
+              "schedule 300 cannot be built")
+        << threads << " thread(s)";
+    EXPECT_LT(progress.done.load(), 100'000u);  // the others stopped
+  }
+}
+
 // Why merge_shards refused, or "" when it merged.
 std::string merge_error(std::vector<SearchSummary> shards) {
   return testing::input_error_of([&] { merge_shards(std::move(shards)); });

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -166,6 +167,44 @@ TEST(PluginReplica, TheBuiltInPluginIsDeterministic) {
   const CheckSchedules schedules(c);
   for (std::uint64_t i = 0; i < 20; ++i)
     EXPECT_EQ(input_error_of([&] { expect_deterministic(schedules.scenario(i), schedules.tape(i), "it"); }), "");
+}
+
+TEST(PluginReplica, EveryMistakeInTheEffectsIsOneLine) {
+  const std::pair<const char*, const char*> mistakes[] = {
+      {"zero_delay", "a timer with delay 0 us (1 to 2^40 expected)"},
+      {"token0", "a timer with token 0 (tokens are non-zero)"},
+      {"bad_destination", "a send to destination kind 7 (0, 1 or 2 expected)"},
+      {"fail", "a failure: out of memory"},
+      {"huge_seq", "an event at sequence number 1152921504606846976 (at most 2^32 expected)"},
+      {"bad_event", "an event of kind 99 (0 to 7 expected)"},
+  };
+  CheckSpace c;
+  c.replica = ReplicaLibrary::load(BAD_EFFECTS_PLUGIN);
+  for (const auto& [effect, expected] : mistakes) {
+    ::setenv("PBFTSIM_TEST_BAD_EFFECT", effect, 1);
+    const Scenario s = CheckSchedules(c).scenario(0);
+    Tape t = Tape::from_seed(1);
+    const std::string error = input_error_of([&] { run_scenario(s, t); });
+    EXPECT_THAT(error, ::testing::StartsWith("replica plug-in bad-effects (")) << effect;
+    EXPECT_THAT(error, ::testing::EndsWith(std::string(" answered with ") + expected)) << effect;
+  }
+  ::unsetenv("PBFTSIM_TEST_BAD_EFFECT");
+}
+
+TEST(PluginReplica, CopiesMovesAndSelfAssignmentKeepOneReplicaEach) {
+  const pbft::Config config = pbft::make_config(4);
+  PluginReplica a(*builtin(), config, 1);
+  PluginReplica b(a);                // clone
+  PluginReplica moved(std::move(b));  // b is left empty
+  b = a;                             // assigned into an empty one: clones again
+  a = a;                             // self-assignment keeps it
+  moved = b;                         // assign
+  pbft::Effects out;
+  for (PluginReplica* r : {&a, &b, &moved}) {
+    out.clear();
+    r->on_client_request(0, {.client = 0, .timestamp = 1, .operation = 5}, out);
+    EXPECT_FALSE(out.timers.empty());  // a backup times the request it forwards
+  }
 }
 
 }  // namespace

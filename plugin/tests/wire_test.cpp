@@ -28,6 +28,18 @@ TEST(Wire, EveryKindRoundTrips) {
   }
 }
 
+TEST(Wire, KindBytesAreTheHeadersTable) {
+  // include/pbftsim/replica_plugin.h numbers the kinds in this order.
+  const char* const table[] = {"REQUEST",    "PRE-PREPARE", "PREPARE",     "COMMIT",      "REPLY",
+                               "CHECKPOINT", "VIEW-CHANGE", "NEW-VIEW",    "FETCH-STATE", "STATE"};
+  const auto messages = every_kind();
+  ASSERT_EQ(messages.size(), std::size(table));
+  for (std::size_t k = 0; k < messages.size(); ++k) {
+    EXPECT_STREQ(kind_name(kind_of(messages[k])), table[k]);
+    EXPECT_EQ(encoded(messages[k]).front(), k);
+  }
+}
+
 TEST(Wire, IntegersAreLittleEndian) {
   // The header's layout, byte by byte: kind 2, view, seq, digest, replica.
   const wire::Bytes b = encoded(Prepare{.view = 0x0102, .seq = 3, .digest = 4, .replica = 0x05060708});
