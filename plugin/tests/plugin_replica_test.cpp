@@ -139,23 +139,30 @@ TEST(PluginReplica, AConfigurationThePluginRefusesIsOneLine) {
               ::testing::HasSubstr("refused n = 4, mutation unknown: unknown mutation"));
 }
 
+// The faulty plug-in (faulty_plugin.c), making one mistake.
+std::shared_ptr<const ReplicaLibrary> faulty(const char* mistake) {
+  ::setenv("PBFTSIM_TEST_BAD_EFFECT", mistake, 1);  // read when its replicas are created
+  static const auto library = ReplicaLibrary::load(FAULTY_PLUGIN);
+  return library;
+}
+
 TEST(PluginReplica, GarbageFromThePluginStopsTheRunWithOneLine) {
   CheckSpace c;
-  c.replica = ReplicaLibrary::load(GARBAGE_PLUGIN);
+  c.replica = faulty("garbage");
   Scenario s = CheckSchedules(c).scenario(0);
   Tape t = Tape::from_seed(1);
   EXPECT_THAT(input_error_of([&] { run_scenario(s, t); }),
-              ::testing::MatchesRegex("replica plug-in garbage \\(.*garbage_plugin.so\\): replica [0-9] answered with a "
+              ::testing::MatchesRegex("replica plug-in faulty \\(.*faulty_plugin.so\\): replica [0-9] answered with a "
                                       "send of 2 bytes that are not a message \\(unknown message kind\\)"));
 }
 
 TEST(PluginReplica, ANondeterministicPluginIsItsOwnVerdict) {
   CheckSpace c;
-  c.replica = ReplicaLibrary::load(NONDETERMINISTIC_PLUGIN);
+  c.replica = faulty("nondeterministic");
   const CheckSchedules schedules(c);
   SearchProgress progress;
   EXPECT_THAT(input_error_of([&] { search(schedules, {.schedules = 10, .threads = 1}, progress); }),
-              ::testing::MatchesRegex("nondeterministic replica: replica plug-in nondeterministic \\(.*\\) ran "
+              ::testing::MatchesRegex("nondeterministic replica: replica plug-in faulty \\(.*\\) ran "
                                       "schedule 0 twice and event [0-9]+ differed: first step [0-9]+: timer .*; "
                                       "then step [0-9]+: timer .*"));
   EXPECT_EQ(progress.done.load(), 0u);  // refused before searching
@@ -178,14 +185,13 @@ TEST(PluginReplica, EveryMistakeInTheEffectsIsOneLine) {
       {"huge_seq", "an event at sequence number 1152921504606846976 (at most 2^32 expected)"},
       {"bad_event", "an event of kind 99 (0 to 7 expected)"},
   };
-  CheckSpace c;
-  c.replica = ReplicaLibrary::load(BAD_EFFECTS_PLUGIN);
   for (const auto& [effect, expected] : mistakes) {
-    ::setenv("PBFTSIM_TEST_BAD_EFFECT", effect, 1);
+    CheckSpace c;
+    c.replica = faulty(effect);
     const Scenario s = CheckSchedules(c).scenario(0);
     Tape t = Tape::from_seed(1);
     const std::string error = input_error_of([&] { run_scenario(s, t); });
-    EXPECT_THAT(error, ::testing::StartsWith("replica plug-in bad-effects (")) << effect;
+    EXPECT_THAT(error, ::testing::StartsWith("replica plug-in faulty (")) << effect;
     EXPECT_THAT(error, ::testing::EndsWith(std::string(" answered with ") + expected)) << effect;
   }
   ::unsetenv("PBFTSIM_TEST_BAD_EFFECT");

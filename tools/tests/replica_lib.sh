@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# replica_lib.sh PBFTSIM PLUGIN GARBAGE_PLUGIN NONDETERMINISTIC_PLUGIN DIR: the command line through --replica-lib.
+# replica_lib.sh PBFTSIM PLUGIN FAULTY_PLUGIN DIR: the command line through --replica-lib.
 # With the built-in replica's plug-in, check finds and minimizes the same
 # counterexample as the native path, byte for byte (async and timed);
 # replay, minimize and explain re-run it through the plug-in; a pbft sweep
@@ -8,9 +8,8 @@
 set -u
 pbftsim=$1
 plugin=$2
-garbage=$3
-nondeterministic=$4
-dir=$5
+faulty=$3  # plugin/tests/faulty_plugin.c: PBFTSIM_TEST_BAD_EFFECT picks its mistake
+dir=$4
 rm -rf "$dir" && mkdir -p "$dir" || exit 1
 fail() { echo "replica_lib: $*" >&2; exit 1; }
 expect() {  # expect STATUS COMMAND...: runs it, output in $dir/last.txt
@@ -50,16 +49,16 @@ expect 2 "$pbftsim" replay "$dir/plugin-async.jsonl" --replica-lib "$dir/native.
 expect 2 "$pbftsim" sweep --replica-lib "$plugin"
 grep -q "needs --profile pbft" "$dir/last.txt" || fail "seed profile with a plug-in: $(cat "$dir/last.txt")"
 for command in "check --threads 2" "sweep --profile pbft --threads 2"; do
-  expect 2 "$pbftsim" $command --replica-lib "$garbage"
+  expect 2 env PBFTSIM_TEST_BAD_EFFECT=garbage "$pbftsim" $command --replica-lib "$faulty"
   [ "$(wc -l <"$dir/last.txt")" -eq 1 ] || fail "$command with a garbage plug-in: more than one line"
-  grep -qE "^pbftsim: replica plug-in garbage \(.*\): replica [0-9]+ answered with a send of 2 bytes that are not a message" \
+  grep -qE "^pbftsim: replica plug-in faulty \(.*\): replica [0-9]+ answered with a send of 2 bytes that are not a message" \
     "$dir/last.txt" || fail "$command with a garbage plug-in: $(cat "$dir/last.txt")"
 done
 # A plug-in that cannot repeat a schedule is its own verdict, before any search.
-expect 2 "$pbftsim" check --replica-lib "$nondeterministic"
-grep -qE "^pbftsim: nondeterministic replica: replica plug-in nondeterministic \(.*\) ran schedule 0 twice" \
+expect 2 env PBFTSIM_TEST_BAD_EFFECT=nondeterministic "$pbftsim" check --replica-lib "$faulty"
+grep -qE "^pbftsim: nondeterministic replica: replica plug-in faulty \(.*\) ran schedule 0 twice" \
   "$dir/last.txt" || fail "nondeterministic plug-in: $(cat "$dir/last.txt")"
-expect 2 "$pbftsim" sweep --profile pbft --replica-lib "$nondeterministic"
+expect 2 env PBFTSIM_TEST_BAD_EFFECT=nondeterministic "$pbftsim" sweep --profile pbft --replica-lib "$faulty"
 grep -qE "^pbftsim: nondeterministic replica: .* ran trial 0 of malicious = 0 twice" "$dir/last.txt" ||
   fail "sweep with a nondeterministic plug-in: $(cat "$dir/last.txt")"
 echo "replica_lib: all checks passed"
