@@ -203,7 +203,8 @@ TEST(PluginReplica, CopiesMovesAndSelfAssignmentKeepOneReplicaEach) {
   PluginReplica b(a);                // clone
   PluginReplica moved(std::move(b));  // b is left empty
   b = a;                             // assigned into an empty one: clones again
-  a = a;                             // self-assignment keeps it
+  const PluginReplica& itself = a;
+  a = itself;                        // self-assignment keeps it
   moved = b;                         // assign
   pbft::Effects out;
   for (PluginReplica* r : {&a, &b, &moved}) {
