@@ -227,7 +227,7 @@ int generate(const fs::path& root) {
   run_all("attack", attack_targets(), [](const Bytes& b) { return reach_schedule(b, fuzz::Malice::f_plus_one); });
   run_all("replica", replica_targets(), reach_replica);
   // Wire seeds: one message of each kind in the plug-in wire format.
-  for (const pbft::Message& m : wire::every_kind()) {
+  for (const pbft::Message& m : wire::samples::every_kind()) {
     Bytes b;
     wire::encode(m, b);
     write_named(root / "wire", b);

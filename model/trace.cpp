@@ -50,6 +50,12 @@ bool known_event(const std::string& name) {
 }
 }  // namespace
 
+std::string trace_line(const TraceEvent& e, bool timed) {
+  fmt::memory_buffer out;
+  append_event_line(out, e, timed);
+  return std::string(out.data(), out.size() - 1);  // without its newline
+}
+
 TraceWriter::TraceWriter(std::string path, const Scenario& s, std::vector<std::uint32_t> tape)
     : path_(std::move(path)), tmp_(path_ + ".tmp"), timed_(s.network.mode == NetworkMode::timed) {
   file_ = std::fopen(tmp_.c_str(), "w");

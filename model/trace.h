@@ -51,6 +51,9 @@ class TraceWriter final : public TraceSink {
   fmt::memory_buffer buffer_;
 };
 
+// One event as its line in a trace file, without the newline.
+std::string trace_line(const TraceEvent& e, bool timed);
+
 // Reads a trace, checking every line. Throws InputError("file:line: what").
 Trace read_trace(const std::string& path);
 

@@ -48,6 +48,7 @@ struct TraceEvent {
   pbft::Seq seq = 0;
   pbft::Digest digest = pbft::kNoDigest;
   std::uint64_t extra = 0;  // timer token, client timestamp, accepted result
+  friend bool operator==(const TraceEvent&, const TraceEvent&) = default;
 };
 
 // The fields of a message a trace shows.

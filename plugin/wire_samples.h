@@ -7,9 +7,8 @@
 #include "pbft/messages.h"
 #include "pbft/service.h"
 
-namespace wire {
+namespace wire::samples {
 
-namespace samples {
 using namespace pbft;
 
 inline PrePrepare pre_prepare(View v, Seq n) {
@@ -29,7 +28,7 @@ inline ViewChangePtr view_change(ReplicaId r) {
   return std::make_shared<const ViewChange>(v);
 }
 
-inline std::vector<Message> every_kind_of_message() {
+inline std::vector<Message> every_kind() {
   auto state = std::make_shared<ServiceState>();
   state->applied = 5;
   state->chain = 0xfeedULL;
@@ -52,8 +51,4 @@ inline std::vector<Message> every_kind_of_message() {
   };
 }
 
-}  // namespace samples
-
-inline std::vector<pbft::Message> every_kind() { return samples::every_kind_of_message(); }
-
-}  // namespace wire
+}  // namespace wire::samples

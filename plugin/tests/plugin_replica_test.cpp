@@ -163,8 +163,9 @@ TEST(PluginReplica, ANondeterministicPluginIsItsOwnVerdict) {
   SearchProgress progress;
   EXPECT_THAT(input_error_of([&] { search(schedules, {.schedules = 10, .threads = 1}, progress); }),
               ::testing::MatchesRegex("nondeterministic replica: replica plug-in faulty \\(.*\\) ran "
-                                      "schedule 0 twice and event [0-9]+ differed: first step [0-9]+: timer .*; "
-                                      "then step [0-9]+: timer .*"));
+                                      "schedule 0 twice and event [0-9]+ differed: "
+                                      "first \\{\"step\":[0-9]+,\"ev\":\"timer\",.*\\}; "
+                                      "then \\{\"step\":[0-9]+,\"ev\":\"timer\",.*\\}"));
   EXPECT_EQ(progress.done.load(), 0u);  // refused before searching
 }
 

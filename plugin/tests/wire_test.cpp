@@ -10,7 +10,7 @@
 namespace {
 
 using namespace pbft;
-using wire::every_kind;
+using wire::samples::every_kind;
 
 wire::Bytes encoded(const Message& m) {
   wire::Bytes b;
