@@ -19,7 +19,7 @@ model::Scenario one_request(std::uint32_t n) {
 model::Scenario one_request_plugged(std::uint32_t n) {
   static const auto library = model::ReplicaLibrary::load(BUILTIN_PLUGIN);
   model::Scenario s = one_request(n);
-  s.replica = library;
+  s.replica.library = library;
   return s;
 }
 

@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "model/plugin_replica.h"
 #include "model/simulator.h"
 #include "model/trace.h"
 
@@ -31,7 +30,7 @@ void expect_deterministic(const Scenario& s, const Tape& tape, const std::string
   while (i < n && first.events[i] == second.events[i]) ++i;
   if (i == n && first.events.size() == second.events.size()) return;
   const bool timed = s.network.mode == NetworkMode::timed;
-  const std::string who = s.replica ? s.replica->name() : std::string("the built-in replica");
+  const std::string who = s.replica.description();
   const auto at = [&](const EventList& l) {
     return i < l.events.size() ? trace_line(l.events[i], timed) : std::string("(the run ended)");
   };

@@ -8,6 +8,7 @@
 
 #include "model/errors.h"
 #include "plugin/abi_convert.h"
+#include "plugin/effect_limits.h"
 #include "pbft/service.h"
 
 // The harness's side of one input: the plug-in's effects, decoded. A bad
@@ -26,11 +27,8 @@ std::span<const std::uint8_t> bytes(const std::uint8_t* data, std::size_t length
   return {data, data == nullptr ? 0 : length};
 }
 
-// What a simulated run can hold: bounds that keep a plug-in's slip from
-// hanging the simulator (a zero-delay timer re-armed forever) or from
-// making a checker allocate per sequence number up to 2^64.
-constexpr std::uint64_t kMaxTimerDelayUs = std::uint64_t{1} << 40;
-constexpr std::uint64_t kMaxSeq = std::uint64_t{1} << 32;
+using wire::kMaxSeq;
+using wire::kMaxTimerDelayUs;
 
 // Every host function is called from the plug-in's frames, maybe C or Rust:
 // nothing may unwind through them. The first problem is kept; the rest of

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "model/errors.h"
+#include "model/replica_impl.h"
 #include "pbft/config.h"
 
 namespace model {
 
-class ReplicaLibrary;  // model/plugin_replica.h
 
 enum class NetworkMode : std::uint8_t { timed, async };
 
@@ -90,10 +90,10 @@ struct Scenario {
   bool check_liveness = false;          // timed mode, malicious <= f
   std::uint64_t liveness_bound_us = 10'000'000;  // after max(GST, submission)
   bool stop_when_done = true;           // stop once every honest replica executed everything
-  // The honest replicas' implementation: a plug-in, or (null) the built-in
-  // pbft::Replica. Who is under test, not what happens: traces leave it
-  // out, so the same scenario and tape give the same trace with either.
-  std::shared_ptr<const ReplicaLibrary> replica;
+  // The honest replicas' implementation (model/replica_impl.h). Who is
+  // under test, not what happens: traces leave it out, so the same
+  // scenario and tape give the same trace with any.
+  ReplicaImpl replica;
 
   friend bool operator==(const Scenario&, const Scenario&) = default;
   bool is_faulty(pbft::ReplicaId r) const;

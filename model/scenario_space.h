@@ -55,7 +55,7 @@ struct ScenarioSpace {
   std::vector<std::uint64_t> view_change_timeouts_us{pbft::Config{}.view_change_timeout_us};
   pbft::Mutation mutation = pbft::Mutation::none;
   bool auth = true;
-  std::shared_ptr<const ReplicaLibrary> replica;  // Scenario::replica of every draw
+  ReplicaImpl replica;  // Scenario::replica of every draw
 
   std::vector<std::uint32_t> clients{1};
   std::vector<std::uint32_t> requests{4};  // per client

@@ -41,7 +41,7 @@ struct CheckSpace {
   pbft::Mutation mutation = pbft::Mutation::none;
   bool auth = true;
   std::uint64_t seed = 1;
-  std::shared_ptr<const ReplicaLibrary> replica;  // null: the built-in replica
+  ReplicaImpl replica;  // none plugged: the built-in replica
   friend bool operator==(const CheckSpace&, const CheckSpace&) = default;
 };
 // The scenarios it draws from: the faulty replicas and their strategies.

@@ -1,5 +1,6 @@
 #include "model/simulator.h"
 #include "model/replica_boundary.h"
+#include "plugin/node_json.h"
 
 #include <algorithm>
 #include <cassert>
@@ -22,6 +23,7 @@ bool is_timer(const auto& item) {
 // The simulator reaches honest replicas only through the replica boundary.
 static_assert(ReplicaUnderTest<pbft::Replica>);
 static_assert(ReplicaUnderTest<PluginReplica>);
+static_assert(ReplicaUnderTest<NodeReplica>);
 
 namespace {
 std::vector<bool> honest_mask(const Scenario& s) {
@@ -47,8 +49,10 @@ Simulator::Simulator(const Scenario& s)
   coalition_ = Coalition::of(scenario_);
   for (ReplicaId r = 0; r < s.config.n; ++r) {
     if (s.is_faulty(r)) continue;
-    if (s.replica) {
-      fresh_replicas_[r].emplace(std::in_place_type<PluginReplica>, *s.replica, s.config, r);
+    if (s.replica.library) {
+      fresh_replicas_[r].emplace(std::in_place_type<PluginReplica>, *s.replica.library, s.config, r);
+    } else if (s.replica.node) {
+      fresh_replicas_[r].emplace(std::in_place_type<NodeReplica>, s.replica.node, s.config, r);
     } else {
       fresh_replicas_[r].emplace(std::in_place_type<pbft::Replica>, s.config, r);
     }
@@ -138,7 +142,14 @@ std::uint32_t Simulator::keep(Message&& m) {
 std::span<const std::uint8_t> Simulator::encoded(std::uint32_t message) {
   if (encoded_.size() < sent_.size()) encoded_.resize(sent_.size());
   wire::Bytes& bytes = encoded_[message];
-  if (bytes.empty()) wire::encode(sent_[message].message, bytes);
+  if (bytes.empty()) {
+    if (scenario_.replica.node) {
+      const std::string body = node_json::to_json(sent_[message].message).dump();
+      bytes.assign(body.begin(), body.end());
+    } else {
+      wire::encode(sent_[message].message, bytes);
+    }
+  }
   return bytes;
 }
 
@@ -206,7 +217,12 @@ template <class Input>
 void Simulator::activate(ReplicaId r, Input input) {
   if (honest_[r]) {
     effects_.clear();
-    std::visit([&](auto& replica) { input(replica, effects_); }, *honest_[r]);
+    std::visit(
+        [&](auto& replica) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(replica)>, NodeReplica>) replica.set_time(now_us_);
+          input(replica, effects_);
+        },
+        *honest_[r]);
     apply_honest(r);
   } else {
     StrategyContext ctx{*tape_, scenario_, coalition_, outgoing_, strategy_timers_, known_requests_};
@@ -317,8 +333,12 @@ void Simulator::deliver(const Item& item) {
       const Endpoint sender = Endpoint::unpack(item.from);
       if (!sender.is_client()) {
         activate(item.to, [&](auto& node, auto& sink) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(node)>, PluginReplica>) {
+          using Node = std::decay_t<decltype(node)>;
+          if constexpr (std::is_same_v<Node, PluginReplica>) {
             node.on_message(sender.id, encoded(item.message), sink);  // encoded once for all its recipients
+          } else if constexpr (std::is_same_v<Node, NodeReplica>) {
+            const auto text = encoded(item.message);
+            node.on_message(sender.id, std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), sink);
           } else {
             node.on_message(sender.id, message, sink);
           }
@@ -441,6 +461,10 @@ RunResult Simulator::run(Tape& tape, TraceSink* sink) {
   result.stats = std::move(stats_);
   result.coverage = coverage_;
   result.event_hash = hashing_ ? hash_ : 0;
+  // Node processes go back to their pool between runs (model/node_replica.h).
+  if (scenario_.replica.node)
+    for (auto& r : honest_)
+      if (r) std::get<NodeReplica>(*r).release();
   return result;
 }
 

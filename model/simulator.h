@@ -11,6 +11,7 @@
 #include "model/checkers.h"
 #include "model/client.h"
 #include "model/network.h"
+#include "model/node_replica.h"
 #include "model/plugin_replica.h"
 #include "model/scenario.h"
 #include "model/strategy.h"
@@ -83,9 +84,10 @@ class Simulator {
     TraceEvent summary;
     std::uint32_t holders = 0;
   };
-  // A message in the wire format, for plug-in replicas: made at its first
-  // delivery and shared by the rest. Beside sent_, not in it, so the native
-  // path's slots stay as small as they were.
+  // A message as a plugged replica takes it: the wire format for a plug-in,
+  // its JSON body for a node. Made at its first delivery and shared by the
+  // rest. Beside sent_, not in it, so the native path's slots stay as small
+  // as they were.
   std::span<const std::uint8_t> encoded(std::uint32_t message);
   std::vector<wire::Bytes> encoded_;  // by sent_ index; empty bytes: not made yet
 
@@ -122,7 +124,7 @@ class Simulator {
 
   // An honest replica: built in, or from the scenario's plug-in. A variant,
   // not a virtual call, so the native path stays as fast as before.
-  using HonestReplica = std::variant<pbft::Replica, PluginReplica>;
+  using HonestReplica = std::variant<pbft::Replica, PluginReplica, NodeReplica>;
   std::vector<std::optional<HonestReplica>> honest_;
   // The initial world, copied over the live one at each reset: copy
   // assignment reuses the live vectors' memory.

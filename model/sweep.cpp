@@ -147,7 +147,7 @@ void validate(const SweepConfig& c) {
   if (c.trials < 1 || c.trials > kMaxTrials) throw InputError(fmt::format("--trials must be in 1..{}", kMaxTrials));
   if (c.threads < 1) throw InputError("--threads must be at least 1");
   if (c.replica && c.profile == Profile::seed)
-    throw InputError("--replica-lib needs --profile pbft (the seed profile runs the tutorial's protocol, not a replica)");
+    throw InputError("--replica-lib and --replica-cmd need --profile pbft (the seed profile runs the tutorial's protocol, not a replica)");
   if (c.strategy != "mix" && !parse_strategy(c.strategy))
     throw InputError("--strategy: unknown strategy " + c.strategy);
 }

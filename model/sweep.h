@@ -37,7 +37,7 @@ struct SweepConfig {
   std::uint64_t seed = 11;
   std::uint32_t threads = 1;
   Shard shard;  // runs trial t of each point when t mod N = I
-  std::shared_ptr<const ReplicaLibrary> replica;  // pbft profile; null: the built-in replica
+  ReplicaImpl replica;  // pbft profile; none plugged: the built-in replica
   friend bool operator==(const SweepConfig&, const SweepConfig&) = default;
 };
 

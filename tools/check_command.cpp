@@ -39,7 +39,7 @@ struct CheckOptions {
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::string out = "counterexample.jsonl";
   std::string json;  // summary file, optional
-  std::string replica_lib;  // empty: the built-in replica
+  ReplicaChoice replica;  // none: the built-in replica
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -85,8 +85,8 @@ int check(const CheckOptions& o) {
   space.seed = o.seed;
   pbft::Config config = pbft::make_config(o.n);
   config.mutation = *mutation;
-  space.replica = load_replica(o.replica_lib, config);
-  if (space.replica) summary.replica = space.replica->api().name;
+  space.replica = load_replica(o.replica, config);
+  summary.replica = space.replica.name();
   if (!o.until_time_limit) summary.schedule_budget = o.schedules;
   summary.time_limit_s = o.time_limit_s;
   summary.shard = *shard;
@@ -148,7 +148,7 @@ int check(const CheckOptions& o) {
               static_cast<unsigned long long>(c.minimized->runs), c.minimized->tape.size(),
               static_cast<unsigned long long>(c.written.stats.delivered),
               c.written.violation ? c.written.violation->description.c_str() : "?");
-  const std::string replica = o.replica_lib.empty() ? "" : " --replica-lib " + o.replica_lib;
+  const std::string replica = o.replica.flags();
   std::printf("counterexample: %s\nreplay with: pbftsim replay %s%s\n", o.out.c_str(), o.out.c_str(), replica.c_str());
   write_summary();
   return kViolation;
@@ -180,7 +180,7 @@ void add_check_command(CLI::App& app, int& status) {
       ->capture_default_str();
   cmd->add_option("--json", o->json, "write a JSON summary of the search here");
   cmd->add_option("--out", o->out, "where the minimized counterexample goes")->capture_default_str();
-  add_replica_option(cmd, o->replica_lib);
+  add_replica_option(cmd, o->replica);
   cmd->footer("\n" + strategies_help() + "\n" + mutations_help() +
               "\nExit status: 0 no violation, 1 violation found, 2 bad input, 3 internal error.");
   cmd->callback([o, schedules, &status] {

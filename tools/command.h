@@ -21,5 +21,6 @@ void add_trace_commands(CLI::App& app, int& status);  // replay, minimize
 void add_explain_command(CLI::App& app, int& status);
 void add_sweep_command(CLI::App& app, int& status);
 void add_merge_command(CLI::App& app, int& status);
+void add_node_command(CLI::App& app, int& status);  // the built-in replica over the node protocol
 
 }  // namespace tools

@@ -30,12 +30,13 @@ class EventLog final : public TraceSink {
 };
 
 struct ExplainOptions {
-  std::string trace, mermaid, replica_lib;
+  std::string trace, mermaid;
+  ReplicaChoice replica;
   TimelineOptions timeline;
 };
 
 int explain_file(const ExplainOptions& o) {
-  const Trace t = read_trace_for(o.trace, o.replica_lib);
+  const Trace t = read_trace_for(o.trace, o.replica);
   // Opened before the replay, so that an unwritable path fails fast; removed
   // unless everything succeeds.
   std::optional<OutputFile> mermaid;
@@ -65,7 +66,7 @@ void add_explain_command(CLI::App& app, int& status) {
   cmd->add_option("trace", o->trace, "trace file (JSON Lines)")->required();
   cmd->add_option("--mermaid", o->mermaid, "also write the timeline as a Mermaid sequence diagram to this file")
       ->type_name("FILE");
-  add_replica_option(cmd, o->replica_lib);
+  add_replica_option(cmd, o->replica);
   cmd->add_flag("--all", o->timeline.all,
                 "show every event (by default a broadcast is one line, and repeated deliveries that changed "
                 "nothing, deliveries to faulty replicas that caused nothing, duplicate sends and link "

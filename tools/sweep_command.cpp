@@ -32,7 +32,7 @@ struct SweepOptions {
   std::uint32_t n = 10, trials = 6, threads = std::max(1u, std::thread::hardware_concurrency());
   std::uint64_t seed = 11;
   std::string csv, json, plot, shard = "0/1";
-  std::string replica_lib;  // empty: the built-in replica
+  ReplicaChoice replica;  // none: the built-in replica
 };
 
 std::string shell_quote(const std::string& s) {
@@ -146,7 +146,7 @@ int sweep(const SweepOptions& o) {
   }
   c.shard = *parse_shard(o.shard);  // checked by shard_spec()
   validate(c);  // the flags first: a bad --n is named as such, not as the plug-in's refusal
-  c.replica = load_replica(o.replica_lib, pbft::make_config(o.n));
+  c.replica = load_replica(o.replica, pbft::make_config(o.n));
   if (c.replica) validate(c);  // and a plug-in only with the pbft profile
   const std::filesystem::path plot = o.plot;
   if (!o.plot.empty() && plot.extension() != ".svg" && plot.extension() != ".png")
@@ -201,7 +201,7 @@ void add_sweep_command(CLI::App& app, int& status) {
   cmd->add_option("--malicious", o->malicious, "malicious replicas: A..B or a number [default: 0..n-1]");
   cmd->add_option("--trials", o->trials, "trials per point")->capture_default_str();
   cmd->add_option("--strategy", o->strategy, "pbft profile: Byzantine strategy, or mix")->capture_default_str();
-  add_replica_option(cmd, o->replica_lib);
+  add_replica_option(cmd, o->replica);
   cmd->add_option("--seed", o->seed, "seed of every trial's tape")->check(whole_number())->capture_default_str();
   cmd->add_option("--threads", o->threads, "worker threads (results do not depend on it)")->capture_default_str();
   cmd->add_option("--shard", o->shard,

@@ -22,8 +22,8 @@ std::string verdict_text(const std::optional<ViolationKind>& v) {
 
 // `record` rewrites the trace from this run: after fixing a bug, the old
 // counterexample becomes a regression that must now replay clean.
-int replay_file(const std::string& path, const std::string& record, const std::string& replica_lib) {
-  const Trace t = read_trace_for(path, replica_lib);
+int replay_file(const std::string& path, const std::string& record, const ReplicaChoice& replica) {
+  const Trace t = read_trace_for(path, replica);
   RunResult r;
   if (record.empty()) {
     r = replay(t);
@@ -54,8 +54,8 @@ int replay_file(const std::string& path, const std::string& record, const std::s
   return kViolation;
 }
 
-int minimize_file(const std::string& path, const std::string& out, const std::string& replica_lib) {
-  const Trace t = read_trace_for(path, replica_lib);
+int minimize_file(const std::string& path, const std::string& out, const ReplicaChoice& replica) {
+  const Trace t = read_trace_for(path, replica);
   auto min = minimize(t.scenario, t.tape);
   if (!min) throw InputError(fmt::format("{}: the trace shows no violation to minimize", path));
   write_trace(out, min->scenario, min->tape);
@@ -70,21 +70,21 @@ void add_trace_commands(CLI::App& app, int& status) {
   auto trace_path = std::make_shared<std::string>();
   auto out_path = std::make_shared<std::string>();
   auto record_path = std::make_shared<std::string>();
-  auto replica_lib = std::make_shared<std::string>();
+  auto replica = std::make_shared<ReplicaChoice>();
   auto* replay_cmd = app.add_subcommand("replay", "re-execute a trace and verify its verdict and event hash");
   replay_cmd->add_option("trace", *trace_path, "trace file (JSON Lines)")->required();
   replay_cmd->add_option("--record", *record_path,
                          "write a new trace of this run (re-record a counterexample after a fix)");
-  add_replica_option(replay_cmd, *replica_lib);
-  replay_cmd->callback([trace_path, record_path, replica_lib, &status] {
-    status = replay_file(*trace_path, *record_path, *replica_lib);
+  add_replica_option(replay_cmd, *replica);
+  replay_cmd->callback([trace_path, record_path, replica, &status] {
+    status = replay_file(*trace_path, *record_path, *replica);
   });
   auto* minimize_cmd = app.add_subcommand("minimize", "shrink a counterexample trace");
   minimize_cmd->add_option("trace", *trace_path, "trace file")->required();
   minimize_cmd->add_option("-o,--out", *out_path, "output trace")->required();
-  add_replica_option(minimize_cmd, *replica_lib);
-  minimize_cmd->callback([trace_path, out_path, replica_lib, &status] {
-    status = minimize_file(*trace_path, *out_path, *replica_lib);
+  add_replica_option(minimize_cmd, *replica);
+  minimize_cmd->callback([trace_path, out_path, replica, &status] {
+    status = minimize_file(*trace_path, *out_path, *replica);
   });
 }
 

@@ -17,6 +17,7 @@
 #include "model/scenario_space.h"
 #include "model/tests/input_error_of.h"
 #include "model/trace.h"
+#include "same_trace.h"
 
 namespace {
 
@@ -28,51 +29,8 @@ std::shared_ptr<const ReplicaLibrary> builtin() {
   return library;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// "" when equal, else the first line that differs (gtest's own diff of two
-// long traces takes minutes).
-std::string first_difference(const std::string& native, const std::string& plugged) {
-  std::istringstream a(native), b(plugged);
-  std::string x, y;
-  for (int line = 1;; ++line) {
-    const bool more_a = static_cast<bool>(std::getline(a, x)), more_b = static_cast<bool>(std::getline(b, y));
-    if (!more_a && !more_b) return "";
-    if (x != y || more_a != more_b)
-      return "line " + std::to_string(line) + ": native " + (more_a ? x : "(end)") + "\n  plug-in " + (more_b ? y : "(end)");
-  }
-}
-
-// Writes the scenario's trace natively and through the plug-in, from the
-// same seed, and expects the two files to be identical. Returns how deep
-// the run went, so a test can show it crossed every part of the protocol.
-ProtocolCoverage expect_same_trace(Scenario s, std::uint64_t seed, const std::string& name) {
-  EXPECT_FALSE(s.replica);
-  Tape native_tape = Tape::from_seed(seed);
-  const Recorded native = run_recorded(s, native_tape);
-  s.replica = builtin();
-  Tape plugin_tape = Tape::from_seed(seed);
-  const Recorded plugged = run_recorded(s, plugin_tape);
-  EXPECT_EQ(plugged.tape, native.tape) << name;
-  EXPECT_EQ(plugged.result.event_hash, native.result.event_hash) << name;
-
-  // Per test: ctest runs them in parallel.
-  const std::string prefix =
-      std::string(PLUGIN_TEST_TMP) + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  const std::string a = prefix + "-native.jsonl", b = prefix + "-plugin.jsonl";
-  Scenario plain = s;
-  plain.replica = nullptr;
-  write_trace(a, plain, native.tape);
-  write_trace(b, s, native.tape);
-  const std::string native_text = slurp(a);
-  EXPECT_FALSE(native_text.empty());
-  EXPECT_EQ(first_difference(native_text, slurp(b)), "") << name;
-  return plugged.result.coverage;
+ProtocolCoverage expect_same_trace(const Scenario& s, std::uint64_t seed, const std::string& name) {
+  return model::testing::expect_same_trace(s, {.library = builtin()}, seed, name);
 }
 
 TEST(PluginReplica, SwarmTracesAreByteIdentical) {
@@ -112,7 +70,7 @@ TEST(PluginReplica, StoredRegressionsReplayThroughTheAbi) {
   for (const auto& entry : std::filesystem::directory_iterator(std::string(PBFTSIM_SOURCE_DIR) + "/corpus/regressions")) {
     if (entry.path().extension() != ".jsonl") continue;
     Trace t = read_trace(entry.path().string());
-    t.scenario.replica = builtin();
+    t.scenario.replica.library = builtin();
     const RunResult r = replay(t);
     EXPECT_EQ(r.event_hash, t.event_hash) << entry.path();
     EXPECT_EQ(r.violation ? std::optional(r.violation->kind) : std::nullopt, t.verdict) << entry.path();
@@ -148,7 +106,7 @@ std::shared_ptr<const ReplicaLibrary> faulty(const char* mistake) {
 
 TEST(PluginReplica, GarbageFromThePluginStopsTheRunWithOneLine) {
   CheckSpace c;
-  c.replica = faulty("garbage");
+  c.replica.library = faulty("garbage");
   Scenario s = CheckSchedules(c).scenario(0);
   Tape t = Tape::from_seed(1);
   EXPECT_THAT(input_error_of([&] { run_scenario(s, t); }),
@@ -158,7 +116,7 @@ TEST(PluginReplica, GarbageFromThePluginStopsTheRunWithOneLine) {
 
 TEST(PluginReplica, ANondeterministicPluginIsItsOwnVerdict) {
   CheckSpace c;
-  c.replica = faulty("nondeterministic");
+  c.replica.library = faulty("nondeterministic");
   const CheckSchedules schedules(c);
   SearchProgress progress;
   EXPECT_THAT(input_error_of([&] { search(schedules, {.schedules = 10, .threads = 1}, progress); }),
@@ -171,7 +129,7 @@ TEST(PluginReplica, ANondeterministicPluginIsItsOwnVerdict) {
 
 TEST(PluginReplica, TheBuiltInPluginIsDeterministic) {
   CheckSpace c{.malicious = 1, .network = NetworkMode::timed, .mutation = pbft::Mutation::prepare_quorum_short};
-  c.replica = builtin();
+  c.replica.library = builtin();
   const CheckSchedules schedules(c);
   for (std::uint64_t i = 0; i < 20; ++i)
     EXPECT_EQ(input_error_of([&] { expect_deterministic(schedules.scenario(i), schedules.tape(i), "it"); }), "");
@@ -188,7 +146,7 @@ TEST(PluginReplica, EveryMistakeInTheEffectsIsOneLine) {
   };
   for (const auto& [effect, expected] : mistakes) {
     CheckSpace c;
-    c.replica = faulty(effect);
+    c.replica.library = faulty(effect);
     const Scenario s = CheckSchedules(c).scenario(0);
     Tape t = Tape::from_seed(1);
     const std::string error = input_error_of([&] { run_scenario(s, t); });

@@ -47,7 +47,7 @@ grep -qx -- "pbftsim: --replica-lib $dir/missing.so: cannot load: cannot open sh
 expect 2 "$pbftsim" replay "$dir/plugin-async.jsonl" --replica-lib "$dir/native.csv"
 [ "$(wc -l <"$dir/last.txt")" -eq 1 ] || fail "not a library: more than one line"
 expect 2 "$pbftsim" sweep --replica-lib "$plugin"
-grep -q "needs --profile pbft" "$dir/last.txt" || fail "seed profile with a plug-in: $(cat "$dir/last.txt")"
+grep -q "need --profile pbft" "$dir/last.txt" || fail "seed profile with a plug-in: $(cat "$dir/last.txt")"
 for command in "check --threads 2" "sweep --profile pbft --threads 2"; do
   expect 2 env PBFTSIM_TEST_BAD_EFFECT=garbage "$pbftsim" $command --replica-lib "$faulty"
   [ "$(wc -l <"$dir/last.txt")" -eq 1 ] || fail "$command with a garbage plug-in: more than one line"

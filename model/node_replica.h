@@ -1,0 +1,94 @@
+#pragma once
+// Replicas that are processes speaking the node protocol
+// (docs/node-protocol.md, plugin/node_protocol.h): `--replica-cmd CMD`
+// runs one process per honest replica of each world, and the simulator
+// runs it like the built-in replica (model/replica_boundary.h).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <mutex>
+#include <vector>
+
+#include "model/errors.h"
+#include "model/node_process.h"
+#include "pbft/config.h"
+#include "pbft/effects.h"
+#include "pbft/messages.h"
+
+namespace model {
+
+// The command, how long one step may take, and its idle processes.
+// Scenarios share it. A world holds its replicas' processes only during a
+// run: a search keeps hundreds of worlds, and processes are costly, so
+// they come from this pool at a run's first input and go back at its end.
+class NodeCommand {
+ public:
+  NodeCommand(std::string command, std::chrono::milliseconds step_limit)
+      : command(std::move(command)), step_limit(step_limit) {}
+  const std::string command;
+  const std::chrono::milliseconds step_limit;
+  std::string name() const { return "node `" + command + "`"; }
+
+  // An idle process, or a new one (throws NodeIoError if it cannot start).
+  std::unique_ptr<NodeProcess> take() const;
+  void give_back(std::unique_ptr<NodeProcess> process) const;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::vector<std::unique_ptr<NodeProcess>> idle_;
+};
+
+// A node that cannot be used: it crashed, answered garbage, failed, or did
+// not answer in time. One line naming the replica, the command, what
+// happened and the input it was given. Not a protocol verdict: exit 2.
+struct NodeError : InputError {
+  using InputError::InputError;
+};
+
+// One replica as a node process. A process cannot be copied mid-run, so
+// copies follow the simulator's one use of them: the initial world (no
+// inputs taken) is copied over the live one at every run's start. A
+// replica takes a process from its command's pool at its first input and
+// sends it init (a reused process restarts: the protocol's reset).
+class NodeReplica {
+ public:
+  NodeReplica(std::shared_ptr<const NodeCommand> command, const pbft::Config& c, pbft::ReplicaId id);
+  NodeReplica(const NodeReplica& other);
+  NodeReplica& operator=(const NodeReplica& other);
+  NodeReplica(NodeReplica&&) noexcept = default;
+  NodeReplica& operator=(NodeReplica&&) noexcept = default;
+  ~NodeReplica();
+
+  // The virtual time the next input carries.
+  void set_time(std::uint64_t now_us) { now_us_ = now_us; }
+
+  // Each throws NodeError.
+  void on_message(pbft::ReplicaId from, const pbft::Message& m, pbft::Effects& out);
+  // The message's body already in JSON (a broadcast is encoded once).
+  void on_message(pbft::ReplicaId from, std::string_view body, pbft::Effects& out);
+  void on_client_request(pbft::ClientId client, const pbft::Request& r, pbft::Effects& out);
+  void on_timer(std::uint64_t token, pbft::Effects& out);
+
+  // Starts the node and sends init now (otherwise done at the first input):
+  // a command that cannot run, or refuses the configuration, fails here.
+  void start();
+  // The run is over: the process goes back to the pool.
+  void release();
+
+ private:
+  void step(const std::string& line, pbft::Effects& out);
+  void exchange(const std::string& line, pbft::Effects& out);
+  [[noreturn]] void fail(const std::string& what, const std::string& line);
+
+  std::shared_ptr<const NodeCommand> command_;
+  pbft::Config config_;
+  pbft::ReplicaId id_ = 0;
+  std::unique_ptr<NodeProcess> process_;
+  bool initialized_ = false;  // the process has had this run's init
+  std::uint64_t inputs_ = 0;  // since init: numbers the input in errors
+  std::uint64_t now_us_ = 0;
+};
+
+}  // namespace model

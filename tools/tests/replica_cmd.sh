@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# replica_cmd.sh PBFTSIM DIR: the command line through --replica-cmd, with
+# the built-in replica served by `pbftsim node`. check finds and minimizes
+# the same counterexample as the native path, byte for byte (async and
+# timed); replay, minimize and explain re-run it over the protocol; a pbft
+# sweep gives the same points. A node that cannot run is one line and exit
+# 2. Ctrl-C (SIGINT) and SIGTERM of a search leave no node behind.
+set -u
+pbftsim=$1
+dir=$2
+rm -rf "$dir" && mkdir -p "$dir" || exit 1
+fail() { echo "replica_cmd: $*" >&2; exit 1; }
+expect() {  # expect STATUS COMMAND...: runs it, output in $dir/last.txt
+  local want=$1
+  shift
+  "$@" >"$dir/last.txt" 2>&1
+  local got=$?
+  [ $got -eq "$want" ] || fail "exit $got, expected $want: $* ($(head -c 300 "$dir/last.txt"))"
+}
+# The nodes run under a name of their own, so this test counts only its own.
+node_bin="$dir/pbftsim-replica-cmd-test"
+ln -s "$(realpath "$pbftsim")" "$node_bin" || exit 1
+node="$node_bin node"
+nodes_alive() { pgrep -f "$node_bin" | wc -l; }
+
+for net in async timed; do
+  args=(check --mutation prepare-quorum-short --network $net --schedules 2000 --threads 2)
+  expect 1 "$pbftsim" "${args[@]}" --out "$dir/native-$net.jsonl"
+  expect 1 "$pbftsim" "${args[@]}" --out "$dir/node-$net.jsonl" --replica-cmd "$node"
+  grep -qF "replay with: pbftsim replay $dir/node-$net.jsonl --replica-cmd '$node'" "$dir/last.txt" ||
+    fail "check's replay hint does not name the node command"
+  cmp "$dir/native-$net.jsonl" "$dir/node-$net.jsonl" || fail "$net: the counterexamples differ"
+
+  expect 1 "$pbftsim" replay "$dir/node-$net.jsonl" --replica-cmd "$node"
+  grep -q "matches" "$dir/last.txt" || fail "$net: replay over the node protocol did not match"
+  expect 1 "$pbftsim" explain "$dir/node-$net.jsonl" --replica-cmd "$node"
+  expect 1 "$pbftsim" minimize "$dir/node-$net.jsonl" -o "$dir/again-node-$net.jsonl" --replica-cmd "$node"
+  expect 1 "$pbftsim" minimize "$dir/native-$net.jsonl" -o "$dir/again-native-$net.jsonl"
+  cmp "$dir/again-native-$net.jsonl" "$dir/again-node-$net.jsonl" || fail "$net: minimize gave different traces"
+done
+
+expect 0 "$pbftsim" check --schedules 20 --replica-cmd "$node" --json "$dir/summary.json"
+grep -qF "replica $node" "$dir/last.txt" || fail "the result line does not name the node command"
+grep -qF "\"replica\": \"$node\"" "$dir/summary.json" || fail "--json does not name the node command"
+
+sweep=(sweep --profile pbft --n 4 --malicious 0..2 --trials 12 --threads 2)
+expect 0 "$pbftsim" "${sweep[@]}" --csv "$dir/native.csv"
+expect 0 "$pbftsim" "${sweep[@]}" --csv "$dir/node.csv" --replica-cmd "$node"
+cmp "$dir/native.csv" "$dir/node.csv" || fail "the sweep's points differ"
+[ "$(nodes_alive)" -eq 0 ] || fail "nodes left behind after the runs"
+
+# Nodes that cannot be used: exit 2, one line naming the replica and the command.
+expect 2 "$pbftsim" check --replica-cmd "$dir/missing-node"
+[ "$(wc -l <"$dir/last.txt")" -eq 1 ] || fail "missing command: more than one line: $(cat "$dir/last.txt")"
+grep -qE "^pbftsim: replica 0 \(node \`$dir/missing-node\`\) exited with status 127 .*not found at input 0: " \
+  "$dir/last.txt" || fail "missing command: $(cat "$dir/last.txt")"
+expect 2 "$pbftsim" check --replica-cmd "echo garbage; cat >/dev/null"
+grep -q "answered with a line that is not an effect (not JSON): garbage" "$dir/last.txt" ||
+  fail "garbage node: $(cat "$dir/last.txt")"
+expect 2 "$pbftsim" check --replica-cmd "sleep 60" --node-timeout 200
+grep -q "did not answer in time (step limit 200 ms)" "$dir/last.txt" || fail "hung node: $(cat "$dir/last.txt")"
+expect 2 "$pbftsim" check --replica-cmd "$node" --replica-lib x.so
+grep -q "excludes" "$dir/last.txt" || fail "--replica-cmd with --replica-lib: $(cat "$dir/last.txt")"
+
+# Interrupted mid-run: the nodes die with pbftsim. check stops its search
+# and reports (its own handler); sweep dies of the signal. (A script's
+# background jobs ignore SIGINT, so sweep is sent TERM and HUP.)
+for run in "check --time-limit 60:INT" "check --time-limit 60:TERM" "sweep --profile pbft --trials 1000000:TERM" \
+           "sweep --profile pbft --trials 1000000:HUP"; do
+  command=${run%:*}
+  signal=${run##*:}
+  {
+    "$pbftsim" $command --threads 2 --replica-cmd "$node" >"$dir/signal.txt" 2>&1 &
+    pid=$!
+    for _ in $(seq 50); do [ "$(nodes_alive)" -ge 3 ] && break; sleep 0.1; done
+    [ "$(nodes_alive)" -ge 3 ] || fail "$command, SIG$signal: no nodes started"
+    kill -s "$signal" $pid
+    wait $pid
+    status=$?
+    case $command in
+      check*) [ $status -eq 0 ] && grep -q "no violation" "$dir/signal.txt" ||
+        fail "$command, SIG$signal: exit $status, $(cat "$dir/signal.txt")" ;;
+      *) [ $status -gt 128 ] || fail "$command, SIG$signal: exit $status, not killed by the signal" ;;
+    esac
+    for _ in $(seq 20); do [ "$(nodes_alive)" -eq 0 ] && break; sleep 0.1; done
+    [ "$(nodes_alive)" -eq 0 ] || fail "$command, SIG$signal: $(nodes_alive) node(s) outlived pbftsim"
+  }
+done
+echo "replica_cmd: ok"
