@@ -11,7 +11,7 @@
 namespace model {
 
 class ReplicaLibrary;
-struct NodeCommand;
+class NodeCommand;
 
 struct ReplicaImpl {
   std::shared_ptr<const ReplicaLibrary> library;
