@@ -261,7 +261,9 @@ std::string_view NodeProcess::read_line(Deadline deadline) {
   std::size_t scanned = start_;
   Clock::time_point spin_until{};
   for (;;) {
-    const char* found = static_cast<const char*>(std::memchr(buffer_.data() + scanned, '\n', end_ - scanned));
+    // Nothing unscanned (maybe no buffer yet): memchr must not see a null pointer.
+    const char* found =
+        end_ > scanned ? static_cast<const char*>(std::memchr(buffer_.data() + scanned, '\n', end_ - scanned)) : nullptr;
     if (found != nullptr) {
       const auto newline = static_cast<std::size_t>(found - buffer_.data());
       const std::string_view line(buffer_.data() + start_, newline - start_);
