@@ -253,7 +253,7 @@ void NodeProcess::write_line(std::string_view line, Deadline deadline) {
     pollfd p{to_node_, POLLOUT, 0};
     const int ready = poll(&p, 1, remaining_ms(deadline));
     if (ready == 0)
-      throw NodeIoError{"did not read its input in time"};
+      throw NodeIoError{"did not read its input in time", true};
   }
 }
 
@@ -293,7 +293,7 @@ std::string_view NodeProcess::read_line(Deadline deadline) {
     if (Clock::now() < spin_until) continue;
     pollfd p{from_node_, POLLIN, 0};
     const int ready = poll(&p, 1, remaining_ms(deadline));
-    if (ready == 0) throw NodeIoError{"did not answer in time"};
+    if (ready == 0) throw NodeIoError{"did not answer in time", true};
   }
 }
 

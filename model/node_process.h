@@ -19,6 +19,7 @@ namespace model {
 // caller knows which replica and which input).
 struct NodeIoError {
   std::string what;
+  bool late = false;  // the deadline passed (the caller names its limit)
 };
 
 class NodeProcess {

@@ -101,8 +101,7 @@ void NodeReplica::exchange(const std::string& line, pbft::Effects& out) {
       if (node_protocol::read_effect(answer, id_, out)) return;
     }
   } catch (const NodeIoError& e) {
-    const bool late = e.what.find("in time") != std::string::npos;
-    fail(late ? fmt::format("{} (step limit {} ms)", e.what, command_->step_limit.count()) : e.what, line);
+    fail(e.late ? fmt::format("{} (step limit {} ms)", e.what, command_->step_limit.count()) : e.what, line);
   } catch (const node_protocol::NodeFailed& e) {
     fail(fmt::format("failed: {}", e.what()), line);
   } catch (const wire::Malformed& e) {

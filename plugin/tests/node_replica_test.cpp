@@ -70,17 +70,7 @@ TEST(NodeReplica, EveryMutationGivesTheSameTrace) {
 }
 
 TEST(NodeReplica, StoredRegressionsReplayOverTheProtocol) {
-  std::size_t replayed = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(PBFTSIM_SOURCE_DIR) + "/corpus/regressions")) {
-    if (entry.path().extension() != ".jsonl") continue;
-    Trace t = read_trace(entry.path().string());
-    t.scenario.replica = builtin_node();
-    const RunResult r = replay(t);
-    EXPECT_EQ(r.event_hash, t.event_hash) << entry.path();
-    EXPECT_EQ(r.violation ? std::optional(r.violation->kind) : std::nullopt, t.verdict) << entry.path();
-    ++replayed;
-  }
-  EXPECT_GE(replayed, 10u);
+  EXPECT_GE(model::testing::expect_regressions_replay(builtin_node()), 10u);
 }
 
 // Processes come from a pool: a search of many scenarios on one thread

@@ -1,8 +1,10 @@
 #pragma once
-// One scenario run natively and through a plugged replica (a plug-in or a
-// node) from the same seed: the two traces must be the same bytes.
+// A plugged replica (a plug-in or a node) against the native one: one
+// scenario from the same seed gives the same trace bytes, and every stored
+// regression replays to its recorded verdict and hash.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -59,6 +61,22 @@ inline ProtocolCoverage expect_same_trace(Scenario s, const ReplicaImpl& plugged
   EXPECT_FALSE(native_text.empty());
   EXPECT_EQ(first_difference(native_text, slurp(b)), "") << name;
   return plugged.result.coverage;
+}
+
+// Replays every stored regression with the plugged replica: each must give
+// its recorded verdict and event hash. Returns how many were replayed.
+inline std::size_t expect_regressions_replay(const ReplicaImpl& plugged_in) {
+  std::size_t replayed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(PBFTSIM_SOURCE_DIR) + "/corpus/regressions")) {
+    if (entry.path().extension() != ".jsonl") continue;
+    Trace t = read_trace(entry.path().string());
+    t.scenario.replica = plugged_in;
+    const RunResult r = replay(t);
+    EXPECT_EQ(r.event_hash, t.event_hash) << entry.path();
+    EXPECT_EQ(r.violation ? std::optional(r.violation->kind) : std::nullopt, t.verdict) << entry.path();
+    ++replayed;
+  }
+  return replayed;
 }
 
 }  // namespace model::testing

@@ -9,44 +9,20 @@ set -u
 pbftsim=$1
 dir=$2
 rm -rf "$dir" && mkdir -p "$dir" || exit 1
-fail() { echo "replica_cmd: $*" >&2; exit 1; }
-expect() {  # expect STATUS COMMAND...: runs it, output in $dir/last.txt
-  local want=$1
-  shift
-  "$@" >"$dir/last.txt" 2>&1
-  local got=$?
-  [ $got -eq "$want" ] || fail "exit $got, expected $want: $* ($(head -c 300 "$dir/last.txt"))"
-}
+name=replica_cmd
+source "$(dirname "$0")/plugged_same_as_native.sh"
 # The nodes run under a name of their own, so this test counts only its own.
 node_bin="$dir/pbftsim-replica-cmd-test"
 ln -s "$(realpath "$pbftsim")" "$node_bin" || exit 1
 node="$node_bin node"
 nodes_alive() { pgrep -f "$node_bin" | wc -l; }
 
-for net in async timed; do
-  args=(check --mutation prepare-quorum-short --network $net --schedules 2000 --threads 2)
-  expect 1 "$pbftsim" "${args[@]}" --out "$dir/native-$net.jsonl"
-  expect 1 "$pbftsim" "${args[@]}" --out "$dir/node-$net.jsonl" --replica-cmd "$node"
-  grep -qF "replay with: pbftsim replay $dir/node-$net.jsonl --replica-cmd '$node'" "$dir/last.txt" ||
-    fail "check's replay hint does not name the node command"
-  cmp "$dir/native-$net.jsonl" "$dir/node-$net.jsonl" || fail "$net: the counterexamples differ"
-
-  expect 1 "$pbftsim" replay "$dir/node-$net.jsonl" --replica-cmd "$node"
-  grep -q "matches" "$dir/last.txt" || fail "$net: replay over the node protocol did not match"
-  expect 1 "$pbftsim" explain "$dir/node-$net.jsonl" --replica-cmd "$node"
-  expect 1 "$pbftsim" minimize "$dir/node-$net.jsonl" -o "$dir/again-node-$net.jsonl" --replica-cmd "$node"
-  expect 1 "$pbftsim" minimize "$dir/native-$net.jsonl" -o "$dir/again-native-$net.jsonl"
-  cmp "$dir/again-native-$net.jsonl" "$dir/again-node-$net.jsonl" || fail "$net: minimize gave different traces"
-done
+same_as_native "--replica-cmd '$node'" 12 --replica-cmd "$node"
 
 expect 0 "$pbftsim" check --schedules 20 --replica-cmd "$node" --json "$dir/summary.json"
 grep -qF "replica $node" "$dir/last.txt" || fail "the result line does not name the node command"
 grep -qF "\"replica\": \"$node\"" "$dir/summary.json" || fail "--json does not name the node command"
 
-sweep=(sweep --profile pbft --n 4 --malicious 0..2 --trials 12 --threads 2)
-expect 0 "$pbftsim" "${sweep[@]}" --csv "$dir/native.csv"
-expect 0 "$pbftsim" "${sweep[@]}" --csv "$dir/node.csv" --replica-cmd "$node"
-cmp "$dir/native.csv" "$dir/node.csv" || fail "the sweep's points differ"
 [ "$(nodes_alive)" -eq 0 ] || fail "nodes left behind after the runs"
 
 # Nodes that cannot be used: exit 2, one line naming the replica and the command.
