@@ -49,13 +49,7 @@ Simulator::Simulator(const Scenario& s)
   coalition_ = Coalition::of(scenario_);
   for (ReplicaId r = 0; r < s.config.n; ++r) {
     if (s.is_faulty(r)) continue;
-    if (s.replica.library) {
-      fresh_replicas_[r].emplace(std::in_place_type<PluginReplica>, *s.replica.library, s.config, r);
-    } else if (s.replica.node) {
-      fresh_replicas_[r].emplace(std::in_place_type<NodeReplica>, s.replica.node, s.config, r);
-    } else {
-      fresh_replicas_[r].emplace(std::in_place_type<pbft::Replica>, s.config, r);
-    }
+    fresh_replicas_[r].emplace(make_honest_replica(s.replica, s.config, r));
   }
   honest_ = fresh_replicas_;
   for (const auto& f : s.faults) {

@@ -11,8 +11,7 @@
 #include "model/checkers.h"
 #include "model/client.h"
 #include "model/network.h"
-#include "model/node_replica.h"
-#include "model/plugin_replica.h"
+#include "model/honest_replica.h"
 #include "model/scenario.h"
 #include "model/strategy.h"
 #include "model/tape.h"
@@ -122,9 +121,7 @@ class Simulator {
   std::uint64_t hash_ = 0;
   bool hashing_ = true;
 
-  // An honest replica: built in, or from the scenario's plug-in. A variant,
-  // not a virtual call, so the native path stays as fast as before.
-  using HonestReplica = std::variant<pbft::Replica, PluginReplica, NodeReplica>;
+  // An honest replica: built in, or the scenario's plug-in or node (model/honest_replica.h).
   std::vector<std::optional<HonestReplica>> honest_;
   // The initial world, copied over the live one at each reset: copy
   // assignment reuses the live vectors' memory.

@@ -22,5 +22,6 @@ void add_explain_command(CLI::App& app, int& status);
 void add_sweep_command(CLI::App& app, int& status);
 void add_merge_command(CLI::App& app, int& status);
 void add_node_command(CLI::App& app, int& status);  // the built-in replica over the node protocol
+void add_conform_command(CLI::App& app, int& status);  // the conformance suite
 
 }  // namespace tools

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   tools::add_sweep_command(app, status);
   tools::add_merge_command(app, status);
   tools::add_node_command(app, status);
+  tools::add_conform_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -55,6 +55,7 @@ class Replica:
         self.snapshots = {}  # seq -> Service copy (own checkpoints above h)
         self.ckpt_votes = {}  # seq -> {replica: checkpoint}
         self.fetch_waiting = {}  # replica -> seq it asked for
+        self.far_ckpts = {}  # replica -> (seq, digest) of its newest CHECKPOINT above h + L
         # primary
         self.next_seq = 1
         self.queue = []  # requests waiting for the window
@@ -315,6 +316,12 @@ class Replica:
             return
         votes[src] = ck
         d = ck["state_digest"]
+        if s > self.h + self.L and s > self.far_ckpts.get(src, (0, None))[0]:
+            # f+1 matching CHECKPOINTs beyond the window: at least one honest
+            # replica is that far ahead, so this one fell behind (section 5.3.2).
+            self.far_ckpts[src] = (s, d)
+            if sum(1 for v in self.far_ckpts.values() if v == (s, d)) == self.f + 1:
+                self.broadcast({"type": "fetch_state", "seq": s, "replica": self.me})
         proof = [votes[r] for r in sorted(votes) if votes[r]["state_digest"] == d]
         if len(proof) >= self.Q:
             self.make_stable(s, d, proof)

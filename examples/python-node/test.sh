@@ -33,6 +33,11 @@ if [ "$rc" -ne 2 ] || [ "$(wc -l <"$TMP/err")" -ne 1 ]; then
   fail "--bug no-such-bug: expected exit 2 and one line on stderr, got exit $rc"
 fi
 
+# 0. The conformance suite: every scenario passes.
+if ! "$PBFTSIM" conform --replica-cmd "$NODE" >"$TMP/conform.out" 2>&1; then
+  fail "conform: $(grep -m1 '  FAIL' "$TMP/conform.out" || tail -1 "$TMP/conform.out")"
+fi
+
 # 1. The honest node: no violation.
 set +e
 "$PBFTSIM" check --n 4 --malicious 1 --threads 1 --schedules 30 --seed 1 \
