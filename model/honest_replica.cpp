@@ -1,7 +1,5 @@
 #include "model/honest_replica.h"
 
-#include <type_traits>
-
 namespace model {
 
 HonestReplica make_honest_replica(const ReplicaImpl& impl, const pbft::Config& c, pbft::ReplicaId id) {
@@ -10,32 +8,18 @@ HonestReplica make_honest_replica(const ReplicaImpl& impl, const pbft::Config& c
   return HonestReplica(std::in_place_type<pbft::Replica>, c, id);
 }
 
-namespace {
-
-template <class Input>
-void input(HonestReplica& r, std::uint64_t now_us, Input call) {
-  std::visit(
-      [&](auto& replica) {
-        if constexpr (std::is_same_v<std::decay_t<decltype(replica)>, NodeReplica>) replica.set_time(now_us);
-        call(replica);
-      },
-      r);
-}
-
-}  // namespace
-
 void deliver_message(HonestReplica& r, std::uint64_t now_us, pbft::ReplicaId from, const pbft::Message& m,
                      pbft::Effects& out) {
-  input(r, now_us, [&](auto& replica) { replica.on_message(from, m, out); });
+  give_input(r, now_us, [&](auto& replica) { replica.on_message(from, m, out); });
 }
 
 void deliver_request(HonestReplica& r, std::uint64_t now_us, pbft::ClientId client, const pbft::Request& q,
                      pbft::Effects& out) {
-  input(r, now_us, [&](auto& replica) { replica.on_client_request(client, q, out); });
+  give_input(r, now_us, [&](auto& replica) { replica.on_client_request(client, q, out); });
 }
 
 void deliver_timer(HonestReplica& r, std::uint64_t now_us, std::uint64_t token, pbft::Effects& out) {
-  input(r, now_us, [&](auto& replica) { replica.on_timer(token, out); });
+  give_input(r, now_us, [&](auto& replica) { replica.on_timer(token, out); });
 }
 
 }  // namespace model

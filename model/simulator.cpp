@@ -211,12 +211,7 @@ template <class Input>
 void Simulator::activate(ReplicaId r, Input input) {
   if (honest_[r]) {
     effects_.clear();
-    std::visit(
-        [&](auto& replica) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(replica)>, NodeReplica>) replica.set_time(now_us_);
-          input(replica, effects_);
-        },
-        *honest_[r]);
+    give_input(*honest_[r], now_us_, [&](auto& replica) { input(replica, effects_); });
     apply_honest(r);
   } else {
     StrategyContext ctx{*tape_, scenario_, coalition_, outgoing_, strategy_timers_, known_requests_};
