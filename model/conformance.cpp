@@ -267,6 +267,18 @@ class Script {
     return message(others[0], Commit{v, n, d, others[0]});
   }
 
+  // The same from the primary's seat in view v: the two backups' PREPAREs
+  // and COMMITs. The last step is the execution.
+  Script& commit_as_primary(View v, Seq n, Digest d) {
+    std::vector<ReplicaId> backups;
+    for (ReplicaId x = 0; x < 4; ++x)
+      if (x != me()) backups.push_back(x);
+    message(backups[1], Prepare{v, n, d, backups[1]}).expect(sends_no(MessageKind::commit));
+    message(backups[2], Prepare{v, n, d, backups[2]}).expect(sends(Destination::all(), Commit{v, n, d, me()}));
+    message(backups[1], Commit{v, n, d, backups[1]}).quiet();
+    return message(backups[2], Commit{v, n, d, backups[2]});
+  }
+
   ConformScenario done() { return std::move(s_); }
 
  private:
@@ -366,6 +378,32 @@ bool carries_certificate(const pbft::Send& x, View v, ReplicaId from, Seq n, Dig
   return std::popcount(voters) >= 2;
 }
 
+// The new primary `from` broadcasts NEW-VIEW for v with 2f+1 VIEW-CHANGEs
+// from distinct replicas and exactly the pre-prepares O, in order.
+Expectation sends_new_view(View v, ReplicaId from, std::vector<PrePrepare> O) {
+  std::string listed;
+  for (const PrePrepare& pp : O)
+    listed += fmt::format("{}n{} {}", listed.empty() ? "" : ", ", pp.seq,
+                          pp.is_null() ? std::string("null") : "d=" + short_hash(pp.digest));
+  std::string text = fmt::format("NEW-VIEW v{} V=[3 VIEW-CHANGEs for v{}] O=[{}] r{} to all", v, v, listed, from);
+  return sends_such(MessageKind::new_view, std::move(text), [v, from, O = std::move(O)](const pbft::Send& x) {
+    const auto& nv = *std::get<pbft::NewViewPtr>(x.message);
+    std::uint64_t senders = 0;
+    for (const auto& vc : nv.view_changes)
+      if (vc.new_view == v && vc.replica < 4) senders |= std::uint64_t{1} << vc.replica;
+    if (x.to != Destination::all() || nv.view != v || nv.replica != from || nv.view_changes.size() != 3 ||
+        std::popcount(senders) != 3 || nv.pre_prepares.size() != O.size())
+      return false;
+    for (std::size_t i = 0; i < O.size(); ++i) {
+      const PrePrepare& a = nv.pre_prepares[i];
+      if (a.view != O[i].view || a.seq != O[i].seq || a.digest != O[i].digest || a.replica != O[i].replica ||
+          (!a.is_null() && a.request != O[i].request))
+        return false;
+    }
+    return true;
+  });
+}
+
 ConformScenario view_change_as_primary() {
   Script s("view-change-primary",
            "the timer starts a view change carrying a prepared certificate; as the new primary, NEW-VIEW re-issues it "
@@ -387,38 +425,65 @@ ConformScenario view_change_as_primary() {
   s.message(2, vc2).expect(sends_no(MessageKind::new_view));
   const std::vector<PrePrepare> O{pre_prepare(1, 1, r, 1), null_pre_prepare(1, 2, 1), pre_prepare(1, 3, other, 1)};
   s.message(3, view_change(1, 3))
-      .expect(sends_such(MessageKind::new_view, "NEW-VIEW v1 V=[3 VIEW-CHANGEs for v1] O=[n1 d=" + short_hash(d) +
-                                                    ", n2 null, n3 d=" + short_hash(d3) + "] r1 to all",
-                         [O](const pbft::Send& x) {
-                           const auto& nv = *std::get<pbft::NewViewPtr>(x.message);
-                           std::uint64_t senders = 0;
-                           for (const auto& vc : nv.view_changes)
-                             if (vc.new_view == 1 && vc.replica < 4) senders |= std::uint64_t{1} << vc.replica;
-                           if (x.to != Destination::all() || nv.view != 1 || nv.replica != 1 ||
-                               nv.view_changes.size() != 3 || std::popcount(senders) != 3 ||
-                               nv.pre_prepares.size() != O.size())
-                             return false;
-                           for (std::size_t i = 0; i < O.size(); ++i) {
-                             const PrePrepare& a = nv.pre_prepares[i];
-                             if (a.view != O[i].view || a.seq != O[i].seq || a.digest != O[i].digest ||
-                                 a.replica != O[i].replica || (!a.is_null() && a.request != O[i].request))
-                               return false;
-                           }
-                           return true;
-                         }))
+      .expect(sends_new_view(1, 1, O))
       .expect(emits(EventKind::new_view_entered, 1, 0));
-  s.message(2, Prepare{1, 1, d, 2}).expect(sends_no(MessageKind::commit));
-  s.message(3, Prepare{1, 1, d, 3}).expect(sends(Destination::all(), Commit{1, 1, d, 1}));
-  s.message(2, Commit{1, 1, d, 2}).quiet();
   const std::uint64_t result = apply(service, r);
-  s.message(3, Commit{1, 1, d, 3})
+  s.commit_as_primary(1, 1, d)
       .expect(executes(1, 1, d, true, result))
       .expect(sends(Destination::client(0), pbft::Reply{1, 1, 0, 1, result}));
-  s.message(2, Prepare{1, 2, pbft::kNullDigest, 2}).expect(sends_no(MessageKind::commit));
-  s.message(3, Prepare{1, 2, pbft::kNullDigest, 3})
-      .expect(sends(Destination::all(), Commit{1, 2, pbft::kNullDigest, 1}));
-  s.message(2, Commit{1, 2, pbft::kNullDigest, 2}).quiet();
-  s.message(3, Commit{1, 2, pbft::kNullDigest, 3}).expect(executes(2, 1, pbft::kNullDigest, false, 0));
+  s.commit_as_primary(1, 2, pbft::kNullDigest).expect(executes(2, 1, pbft::kNullDigest, false, 0));
+  return s.done();
+}
+
+ConformScenario view_change_highest_view() {
+  Script s("view-change-highest",
+           "two certificates for one number from different views: the new primary's NEW-VIEW re-issues the one "
+           "from the later view (§4.4), and it executes",
+           2);
+  pbft::Service service(kClients);
+  const Request a = request(0, 1), b = request(1, 1);
+  const Digest db = pbft::digest_of(b);
+  // n1 prepared a in view 0 at r0, and b in view 1 (whose NEW-VIEW r2 never saw) at r1.
+  const auto vc0 = view_change(2, 0, {certificate(pre_prepare(0, 1, a, 0), {1, 3})});
+  const auto vc1 = view_change(2, 1, {certificate(pre_prepare(1, 1, b, 1), {0, 3})});
+  s.message(0, vc0).expect(sends_nothing());
+  s.message(1, vc1)
+      .expect(sends_such(MessageKind::view_change, "VIEW-CHANGE v2 h=0 certs=[] r2 to all",
+                         [](const pbft::Send& x) {
+                           const auto& vc = *std::get<pbft::ViewChangePtr>(x.message);
+                           return x.to == Destination::all() && vc.new_view == 2 && vc.replica == 2 &&
+                                  vc.stable_seq == 0 && vc.prepared.empty();
+                         }))
+      .expect(sends_new_view(2, 2, {pre_prepare(2, 1, b, 2)}))
+      .expect(emits(EventKind::new_view_entered, 2, 0));
+  const std::uint64_t result = apply(service, b);
+  s.commit_as_primary(2, 1, db)
+      .expect(executes(1, 2, db, true, result))
+      .expect(sends(Destination::client(1), pbft::Reply{2, 1, 1, 2, result}));
+  return s.done();
+}
+
+ConformScenario view_change_pending_request() {
+  Script s("view-change-pending",
+           "a request waiting at the new primary gets a number above max-s, after O, when the VIEW-CHANGEs carry a "
+           "stable checkpoint above its own (§4.4)",
+           1);
+  pbft::Service service(kClients);
+  apply(service, request(0, 1));
+  apply(service, request(0, 2));
+  const Digest state2 = service.state().digest();
+  const std::vector<Checkpoint> proof{{2, state2, 0}, {2, state2, 2}, {2, state2, 3}};
+  const Request carried = request(1, 1), waiting = request(2, 1);
+  s.client(waiting).expect(sends(Destination::replica(0), waiting));
+  // r0 and r2 saw checkpoint 2 become stable; r2 also prepared n3 in view 0.
+  const auto vc0 = std::make_shared<const ViewChange>(ViewChange{1, 2, proof, {}, 0});
+  const auto vc2 = std::make_shared<const ViewChange>(
+      ViewChange{1, 2, proof, {certificate(pre_prepare(0, 3, carried, 0), {2, 3})}, 2});
+  s.message(0, vc0).expect(sends_no(MessageKind::new_view));
+  s.message(2, vc2)
+      .expect(sends_new_view(1, 1, {pre_prepare(1, 3, carried, 1)}))
+      .expect(sends(Destination::all(), pre_prepare(1, 4, waiting, 1)))
+      .expect(emits(EventKind::new_view_entered, 1, 0));
   return s.done();
 }
 
@@ -528,7 +593,8 @@ pbft::Config conformance_config(pbft::Mutation mutation) {
 
 std::vector<ConformScenario> conformance_scenarios() {
   return {normal_case(),           replies(),        checkpoints(), view_change_as_primary(),
-          view_change_as_backup(), state_transfer(), rejections()};
+          view_change_highest_view(), view_change_pending_request(), view_change_as_backup(),
+          state_transfer(),        rejections()};
 }
 
 ScenarioOutcome run_conformance_scenario(const ConformScenario& s, const ReplicaImpl& impl,
