@@ -26,6 +26,8 @@ constexpr EnvKnob kKnobs[] = {
     {"PBFTSIM_CATALOG_SECONDS", "seconds", "catalog searches: time budget per entry"},
     {"PBFTSIM_CATALOG_CASES", "a count", "catalog searches: case budget per entry"},
     {"PBFTSIM_UPDATE_REGRESSIONS", "0 | 1", "catalog searches: 1 rewrites corpus/regressions/ after a deliberate change"},
+    {"PBFTSIM_REPLICA_CMD", "a shell command", "property tests: run the honest replicas as node processes (--replica-cmd)"},
+    {"PBFTSIM_REPLICA_LIB", "a .so path", "property tests: run the honest replicas from a plug-in (--replica-lib)"},
 };
 
 [[noreturn]] void bad(std::string_view name, std::string_view value, std::string_view allowed) {
@@ -122,6 +124,10 @@ TestKnobs test_knobs(const EnvLookup& lookup) {
     if (!k.catalog_cases) bad("PBFTSIM_CATALOG_CASES", *v, "a whole number of cases");
   }
   k.update_regressions = flag(lookup, "PBFTSIM_UPDATE_REGRESSIONS", false);
+  if (const auto v = get(lookup, "PBFTSIM_REPLICA_CMD")) k.replica_command = *v;
+  if (const auto v = get(lookup, "PBFTSIM_REPLICA_LIB")) k.replica_library = *v;
+  if (!k.replica_command.empty() && !k.replica_library.empty())
+    throw InputError("PBFTSIM_REPLICA_CMD and PBFTSIM_REPLICA_LIB: set one, not both");
   return k;
 }
 

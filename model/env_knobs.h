@@ -42,6 +42,8 @@ struct TestKnobs {
   std::optional<double> catalog_seconds;      // PBFTSIM_CATALOG_SECONDS
   std::optional<std::uint64_t> catalog_cases;  // PBFTSIM_CATALOG_CASES
   bool update_regressions = false;             // PBFTSIM_UPDATE_REGRESSIONS
+  std::string replica_command;                 // PBFTSIM_REPLICA_CMD: the properties on a node
+  std::string replica_library;                 // PBFTSIM_REPLICA_LIB: the properties on a plug-in
 };
 
 using EnvLookup = std::function<const char*(const char*)>;

@@ -125,7 +125,7 @@ constexpr std::chrono::microseconds kSpin{20};
 
 std::size_t live_node_processes() { return g_live.load(); }
 
-NodeProcess::NodeProcess(const std::string& command) {
+NodeProcess::NodeProcess(const std::string& command, const std::string& directory) {
   install_handlers_once();
   int in[2];
   int out[2];
@@ -149,6 +149,7 @@ NodeProcess::NodeProcess(const std::string& command) {
   posix_spawn_file_actions_adddup2(&files, in[0], 0);
   posix_spawn_file_actions_adddup2(&files, out[1], 1);
   posix_spawn_file_actions_adddup2(&files, stderr_file_, 2);
+  if (!directory.empty()) posix_spawn_file_actions_addchdir_np(&files, directory.c_str());
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   // Its own process group, so one kill reaches what the shell started; the

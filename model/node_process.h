@@ -25,7 +25,8 @@ struct NodeIoError {
 class NodeProcess {
  public:
   // Throws NodeIoError when the command cannot be started.
-  explicit NodeProcess(const std::string& command);
+  // Runs `command` with /bin/sh -c, in `directory` when one is given.
+  explicit NodeProcess(const std::string& command, const std::string& directory = "");
   ~NodeProcess();
   NodeProcess(const NodeProcess&) = delete;
   NodeProcess& operator=(const NodeProcess&) = delete;

@@ -26,7 +26,7 @@ std::unique_ptr<NodeProcess> NodeCommand::take() const {
       return process;
     }
   }
-  return std::make_unique<NodeProcess>(command);
+  return std::make_unique<NodeProcess>(command, directory);
 }
 
 void NodeCommand::give_back(std::unique_ptr<NodeProcess> process) const {

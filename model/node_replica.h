@@ -25,10 +25,13 @@ namespace model {
 // they come from this pool at a run's first input and go back at its end.
 class NodeCommand {
  public:
-  NodeCommand(std::string command, std::chrono::milliseconds step_limit)
-      : command(std::move(command)), step_limit(step_limit) {}
+  // An empty `directory` runs the command where pbftsim runs; a replay of a
+  // recorded node gives the directory it ran in (model/replica_record.h).
+  NodeCommand(std::string command, std::chrono::milliseconds step_limit, std::string directory = "")
+      : command(std::move(command)), step_limit(step_limit), directory(std::move(directory)) {}
   const std::string command;
   const std::chrono::milliseconds step_limit;
+  const std::string directory;
   std::string name() const { return "node `" + command + "`"; }
 
   // An idle process, or a new one (throws NodeIoError if it cannot start).

@@ -60,8 +60,8 @@ TraceWriter::TraceWriter(std::string path, const Scenario& s, std::vector<std::u
     : path_(std::move(path)), tmp_(path_ + ".tmp"), timed_(s.network.mode == NetworkMode::timed) {
   file_ = std::fopen(tmp_.c_str(), "w");
   if (!file_) throw InputError(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
-  const json header{{"format", "pbftsim-trace"}, {"version", kTraceVersion}, {"scenario", to_json(s)},
-                    {"tape", tape}};
+  json header{{"format", "pbftsim-trace"}, {"version", kTraceVersion}, {"scenario", to_json(s)}, {"tape", tape}};
+  if (const auto replica = record_replica(s.replica)) header["replica"] = to_json(*replica);
   std::fputs(header.dump().c_str(), file_);
   std::fputc('\n', file_);
 }
@@ -129,6 +129,7 @@ Trace parse_trace(const std::string& text, const std::string& name) {
         t.version = static_cast<int>(version);
         if (!j.contains("scenario")) fail("header has no scenario");
         t.scenario = scenario_from_json(j["scenario"]);
+        if (j.contains("replica")) t.replica = replica_record_from_json(j["replica"]);
         if (!j.contains("tape") || !j["tape"].is_array()) fail("header has no tape array");
         for (const auto& v : j["tape"]) {
           if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 0xffffffffULL)

@@ -1,5 +1,6 @@
 #pragma once
-// Traces: JSON Lines. Line 1 is the header (format, version, scenario, tape);
+// Traces: JSON Lines. Line 1 is the header (format, version, scenario, tape,
+// and the replica implementation when it is not the built-in one);
 // then one event per line; the last line is the verdict with the event hash.
 // Writing goes to a temporary file renamed into place on success, so a
 // failed or interrupted write never leaves a half-written trace.
@@ -10,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "model/replica_record.h"
 #include "model/scenario.h"
 #include "model/simulator.h"
 #include "model/trace_event.h"
@@ -25,6 +27,10 @@ inline constexpr int kOldestTraceVersion = 1;
 struct Trace {
   int version = kTraceVersion;
   Scenario scenario;
+  // Which implementation ran the honest replicas (none: the built-in one).
+  // Reading a trace leaves scenario.replica built in; the front ends load
+  // the recorded one (tools/replica_option.h).
+  std::optional<ReplicaRecord> replica;
   std::vector<std::uint32_t> tape;
   std::uint64_t events = 0;
   std::optional<ViolationKind> verdict;  // none: the run was safe

@@ -148,8 +148,8 @@ int check(const CheckOptions& o) {
               static_cast<unsigned long long>(c.minimized->runs), c.minimized->tape.size(),
               static_cast<unsigned long long>(c.written.stats.delivered),
               c.written.violation ? c.written.violation->description.c_str() : "?");
-  const std::string replica = o.replica.flags();
-  std::printf("counterexample: %s\nreplay with: pbftsim replay %s%s\n", o.out.c_str(), o.out.c_str(), replica.c_str());
+  // No replica flag: the trace records the replica that ran, and replay re-runs it.
+  std::printf("counterexample: %s\nreplay with: pbftsim replay %s\n", o.out.c_str(), o.out.c_str());
   write_summary();
   return kViolation;
 }

@@ -46,8 +46,8 @@ int explain_file(const ExplainOptions& o) {
   const auto got = r.violation ? std::optional(r.violation->kind) : std::nullopt;
   if (r.event_hash != t.event_hash || got != t.verdict)
     throw InputError(fmt::format("{}: replay diverged from the recording (event hash {:016x}, trace says {:016x}): "
-                                 "the code changed since it was written (pbftsim replay --record rewrites it)",
-                                 o.trace, r.event_hash, t.event_hash));
+                                 "{} (pbftsim replay --record rewrites it)",
+                                 o.trace, r.event_hash, t.event_hash, divergence_cause(t)));
   const Timeline timeline = build_timeline(t, log.events, o.timeline);
   const std::string text = explain_text(timeline);
   if (mermaid) mermaid->commit(explain_mermaid(timeline));

@@ -2,18 +2,22 @@
 // --replica-lib and --replica-cmd, for every command that runs replicas: the
 // honest replicas come from a C plug-in (include/pbftsim/replica_plugin.h)
 // or from node processes (docs/node-protocol.md) instead of the built-in
-// pbft::Replica. Traces do not record which ran (the same scenario and tape
-// give the same trace), so replay, minimize and explain of a plugged
-// replica's counterexample take the same flag.
+// pbft::Replica. A trace records which ran (model/replica_record.h): replay,
+// minimize and explain re-run the recorded one unless a flag says otherwise,
+// and say so when it differs from the recording.
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "model/node_replica.h"
 #include "model/plugin_replica.h"
 #include "model/replica_impl.h"
+#include "model/replica_record.h"
 #include "model/trace.h"
 
 namespace tools {
@@ -22,12 +26,7 @@ struct ReplicaChoice {
   std::string library;      // --replica-lib
   std::string command;      // --replica-cmd
   std::uint32_t step_limit_ms = 10'000;  // --node-timeout
-  // The flags again, for a command line to print (" --replica-cmd '...'").
-  std::string flags() const {
-    if (!library.empty()) return " --replica-lib " + library;
-    if (!command.empty()) return " --replica-cmd '" + command + "'";
-    return "";
-  }
+  std::string directory;    // where the command runs: a recorded node's, else here
 };
 
 inline void add_replica_option(CLI::App* cmd, ReplicaChoice& choice) {
@@ -50,17 +49,48 @@ inline model::ReplicaImpl load_replica(const ReplicaChoice& choice, const pbft::
   model::ReplicaImpl impl;
   if (!choice.library.empty()) impl.library = model::ReplicaLibrary::load(choice.library);
   if (!choice.command.empty())
-    impl.node = std::make_shared<const model::NodeCommand>(choice.command,
-                                                           std::chrono::milliseconds(choice.step_limit_ms));
+    impl.node = std::make_shared<const model::NodeCommand>(
+        choice.command, std::chrono::milliseconds(choice.step_limit_ms), choice.directory);
   impl.check_supports(config);
   return impl;
 }
 
-// A trace, to be re-run with the given replica.
-inline model::Trace read_trace_for(const std::string& trace_path, const ReplicaChoice& choice) {
+// The flags, or else the implementation the trace records. Throws
+// InputError when the recorded one is gone.
+inline ReplicaChoice choice_for(const std::string& trace_path, const model::Trace& t, const ReplicaChoice& flags) {
+  if (!flags.library.empty() || !flags.command.empty() || !t.replica) return flags;
+  ReplicaChoice recorded = flags;
+  const model::ReplicaRecord& r = *t.replica;
+  const auto gone = [&](const std::string& what, const char* flag) {
+    return model::InputError(fmt::format("{}: recorded with {}, but {}; pass {} to choose the replica", trace_path,
+                                         model::describe(r), what, flag));
+  };
+  std::error_code ec;
+  if (r.kind == model::ReplicaRecord::Kind::library) {
+    if (!std::filesystem::is_regular_file(r.target, ec)) throw gone("the library is gone", "--replica-lib");
+    recorded.library = r.target;
+  } else {
+    if (!std::filesystem::is_directory(r.directory, ec)) throw gone("its directory is gone", "--replica-cmd");
+    recorded.command = r.target;
+    recorded.directory = r.directory;
+  }
+  return recorded;
+}
+
+// A trace, to be re-run with the replica the flags choose or the trace
+// records; a note on stderr when that is not the recorded one, as it was.
+inline model::Trace read_trace_for(const std::string& trace_path, const ReplicaChoice& flags) {
   model::Trace t = model::read_trace(trace_path);
-  t.scenario.replica = load_replica(choice, t.scenario.config);
+  t.scenario.replica = load_replica(choice_for(trace_path, t, flags), t.scenario.config);
+  if (const std::string difference = model::replica_difference(t.replica, t.scenario.replica); !difference.empty())
+    std::fprintf(stderr, "note: %s: %s\n", trace_path.c_str(), difference.c_str());
   return t;
+}
+
+// Why a replay may differ from its recording, for the message that says so.
+inline std::string divergence_cause(const model::Trace& t) {
+  const std::string difference = model::replica_difference(t.replica, t.scenario.replica);
+  return difference.empty() ? "the trace was edited, or the code changed since it was written" : difference;
 }
 
 }  // namespace tools

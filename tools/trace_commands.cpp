@@ -42,9 +42,11 @@ int replay_file(const std::string& path, const std::string& record, const Replic
                                  path, t.version, verdict_text(got), model::kTraceVersion, path));
   if (r.event_hash != t.event_hash || got != t.verdict)
     throw InputError(fmt::format("{}: replay diverged from the recording: {} (trace says {}), event hash {:016x} "
-                                 "(trace says {:016x}); the code changed since it was written (--record rewrites it)",
-                                 path, verdict_text(got), verdict_text(t.verdict), r.event_hash, t.event_hash));
-  std::printf("replayed %s: %llu deliveries, hash %016llx matches\n", path.c_str(),
+                                 "(trace says {:016x}); {} (--record rewrites it)",
+                                 path, verdict_text(got), verdict_text(t.verdict), r.event_hash, t.event_hash,
+                                 divergence_cause(t)));
+  const std::string with = t.scenario.replica ? " with " + t.scenario.replica.description() : "";
+  std::printf("replayed %s%s: %llu deliveries, hash %016llx matches\n", path.c_str(), with.c_str(),
               static_cast<unsigned long long>(r.stats.delivered), static_cast<unsigned long long>(r.event_hash));
   if (!r.violation) {
     std::printf("verdict: no violation\n");

@@ -33,6 +33,7 @@ TEST(EnvKnobs, UnsetMeansTheDefaults) {
   const TestKnobs t = test_knobs(env({}));
   EXPECT_TRUE(t.property_sizes.empty());
   EXPECT_FALSE(t.catalog_seconds || t.catalog_cases || t.update_regressions);
+  EXPECT_TRUE(t.replica_command.empty() && t.replica_library.empty());
 }
 
 TEST(EnvKnobs, ParsesEveryKnob) {
@@ -55,11 +56,14 @@ TEST(EnvKnobs, ParsesEveryKnob) {
   const TestKnobs t = test_knobs(env({{"PBFTSIM_PROPERTY_SIZES", "4,7"},
                                       {"PBFTSIM_CATALOG_SECONDS", "2.5"},
                                       {"PBFTSIM_CATALOG_CASES", "100"},
-                                      {"PBFTSIM_UPDATE_REGRESSIONS", "1"}}));
+                                      {"PBFTSIM_UPDATE_REGRESSIONS", "1"},
+                                      {"PBFTSIM_REPLICA_CMD", "pbftsim node"}}));
   EXPECT_EQ(t.property_sizes, (std::vector<std::uint32_t>{4, 7}));
   EXPECT_EQ(t.catalog_seconds, 2.5);
   EXPECT_EQ(t.catalog_cases, 100u);
   EXPECT_TRUE(t.update_regressions);
+  EXPECT_EQ(t.replica_command, "pbftsim node");
+  EXPECT_EQ(test_knobs(env({{"PBFTSIM_REPLICA_LIB", "x.so"}})).replica_library, "x.so");
 }
 
 TEST(EnvKnobs, BadValuesAreOneLineNamingVariableAndValue) {
@@ -77,6 +81,8 @@ TEST(EnvKnobs, BadValuesAreOneLineNamingVariableAndValue) {
   EXPECT_NE(tests("PBFTSIM_PROPERTY_SIZES", "4,x").find("PBFTSIM_PROPERTY_SIZES=4,x: must be a comma-separated list"), std::string::npos);
   EXPECT_NE(tests("PBFTSIM_PROPERTY_SIZES", "4,65").find("PBFTSIM_PROPERTY_SIZES=4,65: must be"), std::string::npos);
   EXPECT_EQ(tests("PBFTSIM_CATALOG_SECONDS", "nan"), "PBFTSIM_CATALOG_SECONDS=nan: must be seconds, 0 or more");
+  EXPECT_EQ(error_of([] { test_knobs(env({{"PBFTSIM_REPLICA_CMD", "n"}, {"PBFTSIM_REPLICA_LIB", "x.so"}})); }),
+            "PBFTSIM_REPLICA_CMD and PBFTSIM_REPLICA_LIB: set one, not both");
   EXPECT_EQ(tests("PBFTSIM_CATALOG_CASES", "-1"), "PBFTSIM_CATALOG_CASES=-1: must be a whole number of cases");
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // A plugged replica (a plug-in or a node) against the native one: one
-// scenario from the same seed gives the same trace bytes, and every stored
+// scenario from the same seed gives the same trace bytes (but for the
+// header's record of which replica ran), and every stored
 // regression replays to its recorded verdict and hash.
 #include <gtest/gtest.h>
 
@@ -8,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "model/counterexample.h"
 #include "model/replica_impl.h"
@@ -20,6 +23,15 @@ inline std::string slurp(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The trace's text without the header's record of which replica ran: the
+// one thing a plugged run's trace may differ in.
+inline std::string without_replica_record(const std::string& text) {
+  const auto end = text.find('\n');
+  nlohmann::json header = nlohmann::json::parse(text.substr(0, end));
+  header.erase("replica");
+  return header.dump() + text.substr(end);
 }
 
 // "" when equal, else the first line that differs (gtest's own diff of two
@@ -49,9 +61,10 @@ inline ProtocolCoverage expect_same_trace(Scenario s, const ReplicaImpl& plugged
   EXPECT_EQ(plugged.tape, native.tape) << name;
   EXPECT_EQ(plugged.result.event_hash, native.result.event_hash) << name;
 
-  // Per test: ctest runs them in parallel.
-  const std::string prefix =
-      std::string(PLUGIN_TEST_TMP) + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  // Per suite and test: ctest runs them in parallel, and the plug-in's and
+  // the node's tests have the same names.
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string prefix = std::string(PLUGIN_TEST_TMP) + "/" + test->test_suite_name() + "." + test->name();
   const std::string a = prefix + "-native.jsonl", b = prefix + "-plugin.jsonl";
   Scenario plain = s;
   plain.replica = {};
@@ -59,7 +72,11 @@ inline ProtocolCoverage expect_same_trace(Scenario s, const ReplicaImpl& plugged
   write_trace(b, s, native.tape);
   const std::string native_text = slurp(a);
   EXPECT_FALSE(native_text.empty());
-  EXPECT_EQ(first_difference(native_text, slurp(b)), "") << name;
+  const std::string plugged_text = slurp(b);
+  const auto header = [](const std::string& text) { return nlohmann::json::parse(text.substr(0, text.find('\n'))); };
+  EXPECT_FALSE(header(native_text).contains("replica")) << name;
+  EXPECT_TRUE(header(plugged_text).contains("replica")) << name;
+  EXPECT_EQ(first_difference(native_text, without_replica_record(plugged_text)), "") << name;
   return plugged.result.coverage;
 }
 

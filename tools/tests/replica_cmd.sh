@@ -17,7 +17,18 @@ ln -s "$(realpath "$pbftsim")" "$node_bin" || exit 1
 node="$node_bin node"
 nodes_alive() { pgrep -f "$node_bin" | wc -l; }
 
-same_as_native "--replica-cmd '$node'" 12 --replica-cmd "$node"
+same_as_native 12 --replica-cmd "$node"
+
+# The trace records the files the command names by SHA-256: a script edited
+# since is named when its counterexample is replayed.
+printf 'exec %s\n' "$node" >"$dir/node.sh"
+expect 1 "$pbftsim" check --mutation prepare-quorum-short --schedules 2000 --replica-cmd "sh $dir/node.sh" \
+  --out "$dir/script.jsonl"
+echo "# edited" >>"$dir/node.sh"
+expect 1 "$pbftsim" replay "$dir/script.jsonl"
+grep -q "^note: $dir/script.jsonl: $dir/node.sh changed since it was recorded (sha256 " "$dir/last.txt" ||
+  fail "an edited node script is not named: $(cat "$dir/last.txt")"
+grep -q "matches" "$dir/last.txt" || fail "the edited (but equivalent) script's replay did not match"
 
 expect 0 "$pbftsim" check --schedules 20 --replica-cmd "$node" --json "$dir/summary.json"
 grep -qF "replica $node" "$dir/last.txt" || fail "the result line does not name the node command"

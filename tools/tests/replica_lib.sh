@@ -14,7 +14,7 @@ rm -rf "$dir" && mkdir -p "$dir" || exit 1
 name=replica_lib
 source "$(dirname "$0")/plugged_same_as_native.sh"
 
-same_as_native "--replica-lib $plugin" 30 --replica-lib "$plugin"
+same_as_native 30 --replica-lib "$plugin"
 
 # Unusable plug-ins: exit 2, one line naming the library.
 expect 2 "$pbftsim" check --replica-lib "$dir/missing.so"
