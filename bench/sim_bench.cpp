@@ -2,6 +2,11 @@
 // message, one request, all honest, timed mode (issue: the engine's cost).
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "model/node_replica.h"
 #include "model/plugin_replica.h"
 #include "model/simulator.h"
 #include "model/trace.h"
@@ -23,6 +28,16 @@ model::Scenario one_request_plugged(std::uint32_t n) {
   return s;
 }
 
+// The built-in replica served as `pbftsim node` processes: a pipe round
+// trip and the JSON on both sides per delivery.
+model::Scenario one_request_node(std::uint32_t n) {
+  static const auto node =
+      std::make_shared<const model::NodeCommand>(std::string(PBFTSIM_BIN) + " node", std::chrono::seconds(10));
+  model::Scenario s = one_request(n);
+  s.replica.node = node;
+  return s;
+}
+
 // Counts events like a trace writer would, without the file system.
 class NullSink final : public model::TraceSink {
  public:
@@ -30,9 +45,13 @@ class NullSink final : public model::TraceSink {
   std::uint64_t bytes_ = 0;
 };
 
-void run_many(benchmark::State& state, bool trace_json, bool plugged = false) {
+enum class Replica { native, plugin, node };
+
+void run_many(benchmark::State& state, bool trace_json, Replica replica = Replica::native) {
   const auto n = static_cast<std::uint32_t>(state.range(0));
-  const auto s = plugged ? one_request_plugged(n) : one_request(n);
+  const auto s = replica == Replica::plugin ? one_request_plugged(n)
+                 : replica == Replica::node ? one_request_node(n)
+                                            : one_request(n);
   model::Simulator sim(s);  // reused across runs, as searches and sweeps do
   std::uint64_t seed = 0, delivered = 0;
   for (auto _ : state) {
@@ -52,11 +71,14 @@ void run_many(benchmark::State& state, bool trace_json, bool plugged = false) {
   state.counters["runs/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["ns/delivery"] = benchmark::Counter(static_cast<double>(delivered),
                                                      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  // Summed over threads: what a search on that many threads delivers.
+  state.counters["deliveries/s"] = benchmark::Counter(static_cast<double>(delivered), benchmark::Counter::kIsRate);
   state.counters["deliveries/run"] = static_cast<double>(delivered) / static_cast<double>(state.iterations());
 }
 
 void BM_OneRequest(benchmark::State& state) { run_many(state, false); }
-void BM_OneRequestPlugin(benchmark::State& state) { run_many(state, false, true); }
+void BM_OneRequestPlugin(benchmark::State& state) { run_many(state, false, Replica::plugin); }
+void BM_OneRequestNode(benchmark::State& state) { run_many(state, false, Replica::node); }
 
 // The same, building a fresh world per run: what reuse saves.
 void BM_OneRequestFreshWorld(benchmark::State& state) {
@@ -72,6 +94,8 @@ void BM_OneRequestTraced(benchmark::State& state) { run_many(state, true); }
 
 BENCHMARK(BM_OneRequest)->Arg(4)->Arg(10)->Arg(31)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_OneRequestPlugin)->Arg(4)->Arg(10)->Arg(31)->Unit(benchmark::kMicrosecond);
+// Real time: the time goes to the node processes, not this thread.
+BENCHMARK(BM_OneRequestNode)->Arg(4)->Arg(10)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_OneRequestFreshWorld)->Arg(4)->Arg(10)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_OneRequestTraced)->Arg(4)->Arg(10)->Unit(benchmark::kMicrosecond);
 

@@ -8,12 +8,23 @@
 // InternalError. Nothing returns an error string or fills an error
 // out-parameter; a front end catches both once (pbftsim: exit status 2 for
 // InputError, 3 for InternalError and anything else unexpected).
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 
 namespace model {
 
 struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// A replica under test that broke its contract mid-run: a node that crashed,
+// hung or answered garbage, a plug-in's malformed effect. Bad input (exit
+// 2), but one a run reaches at a known point: a search records which
+// schedule, and `check` writes the trace up to the failure.
+struct ReplicaFailure : InputError {
+  using InputError::InputError;
+  std::optional<std::uint64_t> schedule;  // set by the search that ran it
 };
 
 struct InternalError : std::logic_error {

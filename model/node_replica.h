@@ -46,8 +46,8 @@ class NodeCommand {
 // A node that cannot be used: it crashed, answered garbage, failed, or did
 // not answer in time. One line naming the replica, the command, what
 // happened and the input it was given. Not a protocol verdict: exit 2.
-struct NodeError : InputError {
-  using InputError::InputError;
+struct NodeError : ReplicaFailure {
+  using ReplicaFailure::ReplicaFailure;
 };
 
 // One replica as a node process. A process cannot be copied mid-run, so

@@ -173,7 +173,7 @@ PluginReplica::PluginReplica(const ReplicaLibrary& library, const pbft::Config& 
 
 PluginReplica::PluginReplica(const PluginReplica& other) : library_(other.library_), id_(other.id_) {
   self_ = library_->api().clone(other.self_);
-  if (self_ == nullptr) throw InputError(fmt::format("{}: clone returned NULL", library_->name()));
+  if (self_ == nullptr) throw ReplicaFailure(fmt::format("{}: clone returned NULL", library_->name()));
 }
 
 PluginReplica& PluginReplica::operator=(const PluginReplica& other) {
@@ -207,7 +207,7 @@ void PluginReplica::input(pbft::Effects& out, Call call) {
   pbftsim_effects fx{&out, {}};
   call(&fx);
   if (!fx.error.empty())
-    throw InputError(fmt::format("{}: replica {} answered with {}", library_->name(), id_, fx.error));
+    throw ReplicaFailure(fmt::format("{}: replica {} answered with {}", library_->name(), id_, fx.error));
 }
 
 void PluginReplica::on_message(pbft::ReplicaId from, const pbft::Message& m, pbft::Effects& out) {

@@ -69,8 +69,14 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
   const std::uint64_t total = shard_size(shard, limits.schedules);
   std::atomic<std::uint64_t> next{0}, first_violation{kNone};  // counts k, not indices
   // A plugged replica must repeat itself, or no result below means anything.
-  if (const Scenario first = space.scenario(shard.index); first.replica && total > 0)
-    expect_deterministic(first, space.tape(shard.index), fmt::format("schedule {}", shard.index));
+  if (const Scenario first = space.scenario(shard.index); first.replica && total > 0) {
+    try {
+      expect_deterministic(first, space.tape(shard.index), fmt::format("schedule {}", shard.index));
+    } catch (ReplicaFailure& e) {
+      e.schedule = shard.index;
+      throw;
+    }
+  }
   std::atomic<bool> timed_out{false};
   FirstError error;
   const auto stopping = [&] {
@@ -89,7 +95,13 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
       if (k >= total || k > first_violation.load()) return;
       const std::uint64_t i = k * shard.count + shard.index;
       Tape tape = space.tape(i);
-      const RunResult r = worlds.get(space.scenario(i)).run(tape);
+      RunResult r;
+      try {
+        r = worlds.get(space.scenario(i)).run(tape);
+      } catch (ReplicaFailure& e) {
+        e.schedule = i;
+        throw;
+      }
       progress.delivered += r.stats.delivered;
       ++progress.done;
       if (r.violation && space.counts(i, r)) {

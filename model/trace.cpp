@@ -82,11 +82,19 @@ void TraceWriter::on_event(const TraceEvent& e) {
 
 void TraceWriter::finish(const RunResult& r) {
   assert(file_ && "finish() twice");
-  const json end{{"ev", "end"},
-                 {"verdict", r.violation ? std::string(violation_name(r.violation->kind)) : "ok"},
-                 {"description", r.violation ? r.violation->description : ""},
-                 {"hash", hex(r.event_hash)},
-                 {"deliveries", r.stats.delivered}};
+  write_end({{"ev", "end"},
+             {"verdict", r.violation ? std::string(violation_name(r.violation->kind)) : "ok"},
+             {"description", r.violation ? r.violation->description : ""},
+             {"hash", hex(r.event_hash)},
+             {"deliveries", r.stats.delivered}});
+}
+
+void TraceWriter::finish_failed(const std::string& failure) {
+  assert(file_ && "finish_failed() after finish");
+  write_end({{"ev", "end"}, {"verdict", kReplicaFailureVerdict}, {"description", failure}});
+}
+
+void TraceWriter::write_end(const nlohmann::json& end) {
   std::fputs(end.dump().c_str(), file_);
   std::fputc('\n', file_);
   const bool ok = std::ferror(file_) == 0;
@@ -142,6 +150,12 @@ Trace parse_trace(const std::string& text, const std::string& name) {
       const std::string ev = j["ev"];
       if (ev == "end") {
         const std::string verdict = j.value("verdict", "");
+        if (verdict == kReplicaFailureVerdict) {
+          t.replica_failure = j.value("description", "");
+          t.description = *t.replica_failure;
+          ended = true;
+          continue;
+        }
         if (verdict != "ok") {
           t.verdict = parse_violation(verdict);
           if (!t.verdict) fail(fmt::format("unknown verdict \"{}\"", verdict));
@@ -190,6 +204,26 @@ Recorded run_recorded(const Scenario& s, Tape& tape) {
   Recorded r{run_scenario(s, tape), {}};
   r.tape = tape.recorded();
   return r;
+}
+
+bool write_failure_trace(const std::string& path, const Scenario& s, Tape tape) {
+  // Once to learn the choices made up to the failure, once to write them.
+  tape.record(true);
+  try {
+    run_scenario(s, tape);
+    return false;
+  } catch (const ReplicaFailure&) {
+  }
+  const std::vector<std::uint32_t> used = tape.recorded();
+  TraceWriter writer(path, s, used);
+  Tape values = Tape::from_values(used);
+  try {
+    run_scenario(s, values, &writer);
+    return false;  // not deterministic after all: the writer leaves nothing
+  } catch (const ReplicaFailure& e) {
+    writer.finish_failed(e.what());
+    return true;
+  }
 }
 
 void write_trace(const std::string& path, const Scenario& s, const std::vector<std::uint32_t>& tape,

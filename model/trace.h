@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "model/replica_record.h"
 #include "model/scenario.h"
@@ -24,6 +25,9 @@ namespace model {
 inline constexpr int kTraceVersion = 2;
 inline constexpr int kOldestTraceVersion = 1;
 
+// The end line's verdict for a run that a replica failure cut short.
+inline constexpr const char* kReplicaFailureVerdict = "replica-failure";
+
 struct Trace {
   int version = kTraceVersion;
   Scenario scenario;
@@ -34,6 +38,9 @@ struct Trace {
   std::vector<std::uint32_t> tape;
   std::uint64_t events = 0;
   std::optional<ViolationKind> verdict;  // none: the run was safe
+  // The run ended in a replica failure (verdict "replica-failure"): its
+  // message; the trace holds the events up to it, and no hash.
+  std::optional<std::string> replica_failure;
   std::string description;
   std::uint64_t event_hash = 0;
 };
@@ -49,8 +56,12 @@ class TraceWriter final : public TraceSink {
   // Writes the verdict and renames the file into place; throws InputError
   // ("path: cannot write: why") when it cannot.
   void finish(const RunResult& r);
+  // The run ended in a replica failure: the events so far, then an end line
+  // with verdict "replica-failure" and its message.
+  void finish_failed(const std::string& failure);
 
  private:
+  void write_end(const nlohmann::json& end);
   std::string path_, tmp_;
   bool timed_ = false;
   std::FILE* file_ = nullptr;
@@ -75,6 +86,9 @@ struct Recorded {
   std::vector<std::uint32_t> tape;
 };
 Recorded run_recorded(const Scenario& s, Tape& tape);
+// Runs a scenario that ends in a replica failure and writes the trace up to
+// it. False, and nothing written, when the run completes after all.
+bool write_failure_trace(const std::string& path, const Scenario& s, Tape tape);
 // Throws InputError when the file cannot be written.
 void write_trace(const std::string& path, const Scenario& s,
                  const std::vector<std::uint32_t>& tape, RunResult* out = nullptr);

@@ -109,13 +109,28 @@ int check(const CheckOptions& o) {
   const bool tty = isatty(fileno(stderr));
   const std::uint64_t shard_total = shard_size(*shard, o.schedules);
   const CheckSchedules schedules(space);
-  const SearchOutcome found = search(schedules, limits, progress, tty ? std::function<void(double)>([&](double secs) {
-                                                                  show_progress(o, shard_total, progress, secs);
-                                                                })
-                                                                  : std::function<void(double)>());
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
-  if (tty) std::fprintf(stderr, "\n");
+  const auto restore = [&] {
+    std::signal(SIGINT, previous_int);
+    std::signal(SIGTERM, previous_term);
+    if (tty) std::fprintf(stderr, "\n");
+  };
+  SearchOutcome found;
+  try {
+    found = search(schedules, limits, progress, tty ? std::function<void(double)>([&](double secs) {
+      show_progress(o, shard_total, progress, secs);
+    })
+                                                    : std::function<void(double)>());
+  } catch (const ReplicaFailure& e) {
+    // The replica under test broke mid-run: the trace up to that input goes
+    // to --out, so replay and explain can show what led there.
+    restore();
+    if (!e.schedule) throw;
+    const std::uint64_t i = *e.schedule;
+    if (!write_failure_trace(o.out, schedules.scenario(i), schedules.tape(i)))
+      throw ReplicaFailure(fmt::format("{} (schedule {}, which then ran without failing)", e.what(), i));
+    throw ReplicaFailure(fmt::format("{} (schedule {}; the trace up to it: {})", e.what(), i, o.out));
+  }
+  restore();
   summary.schedules = found.schedules;
   summary.deliveries = found.deliveries;
   summary.seconds = found.seconds;

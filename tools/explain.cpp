@@ -83,7 +83,9 @@ std::string happening(const Timeline& t, const TraceEvent& e, const std::string&
 
 std::string verdict_line(const Timeline& t) {
   const auto kind = [&] { return model::violation_name(static_cast<model::ViolationKind>(t.violation->extra)); };
-  const std::string verdict = t.violation ? fmt::format("{} violation", kind()) : std::string("no violation");
+  const std::string verdict = !t.replica_failure.empty() ? std::string("replica failure")
+                              : t.violation              ? fmt::format("{} violation", kind())
+                                                         : std::string("no violation");
   return fmt::format("{} after {}, at {} (tape of {})", verdict, count(t.deliveries, "delivery", "deliveries"),
                      when(t, t.end_time_us, t.end_step), count(t.tape_choices, "choice", "choices"));
 }
@@ -161,7 +163,8 @@ class TextWriter {
       for (const auto& step : section.steps) write_step(step);
     }
     write_commits();
-    if (t_.violation) line(fmt::format("\nVIOLATION at {}: {}", when(t_, *t_.violation), t_.description));
+    if (!t_.replica_failure.empty()) line("\nREPLICA FAILURE on the last input above: " + t_.replica_failure);
+    else if (t_.violation) line(fmt::format("\nVIOLATION at {}: {}", when(t_, *t_.violation), t_.description));
     else line(fmt::format("\nno violation: the run ended at {}", when(t_, t_.end_time_us, t_.end_step)));
     return fmt::to_string(out_);
   }
@@ -286,7 +289,8 @@ class MermaidWriter {
       note_over_all(fmt::format("view {} (primary R{})", section.view, t_.scenario.config.primary(section.view)));
       for (const auto& step : section.steps) write_step(step);
     }
-    if (t_.violation) note_over_all("VIOLATION<br/>" + mermaid_wrap(t_.description, 60), false);
+    if (!t_.replica_failure.empty()) note_over_all("REPLICA FAILURE<br/>" + mermaid_wrap(t_.replica_failure, 60), false);
+    else if (t_.violation) note_over_all("VIOLATION<br/>" + mermaid_wrap(t_.description, 60), false);
     else note_over_all("no violation");
     return fmt::to_string(out_);
   }

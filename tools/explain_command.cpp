@@ -42,6 +42,21 @@ int explain_file(const ExplainOptions& o) {
   std::optional<OutputFile> mermaid;
   if (!o.mermaid.empty()) mermaid.emplace(o.mermaid);
   EventLog log;
+  if (t.replica_failure) {
+    // The story up to the input the replica failed at; it must fail again.
+    try {
+      replay(t, &log);
+    } catch (const ReplicaFailure&) {
+      const Timeline timeline = build_timeline(t, log.events, o.timeline);
+      if (mermaid) mermaid->commit(explain_mermaid(timeline));
+      std::fputs(explain_text(timeline).c_str(), stdout);
+      if (mermaid) std::printf("wrote %s\n", mermaid->path().c_str());
+      return kBadInput;
+    }
+    throw InputError(fmt::format("{}: replay diverged from the recording: the run ended, but the trace says the "
+                                 "replica failed; {} (pbftsim replay --record rewrites it)",
+                                 o.trace, divergence_cause(t)));
+  }
   const RunResult r = replay(t, &log);
   const auto got = r.violation ? std::optional(r.violation->kind) : std::nullopt;
   if (r.event_hash != t.event_hash || got != t.verdict)

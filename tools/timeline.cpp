@@ -51,6 +51,7 @@ class Builder {
   Builder(const model::Trace& trace, const TimelineOptions& options) : options_(options) {
     t_.scenario = trace.scenario;
     t_.description = trace.description;
+    t_.replica_failure = trace.replica_failure.value_or("");
     t_.tape_choices = trace.tape.size();
     t_.sections.push_back({});
   }

@@ -63,6 +63,7 @@ struct Condensed {
 struct Timeline {
   model::Scenario scenario;
   std::string description;         // the trace's verdict, empty when the run was safe
+  std::string replica_failure;     // the run ended in this replica failure
   std::size_t tape_choices = 0;
   std::vector<ViewSection> sections;
   std::map<pbft::Seq, std::vector<CommitRecord>> commits;  // honest replicas' commits per sequence number

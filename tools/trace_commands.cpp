@@ -20,10 +20,29 @@ std::string verdict_text(const std::optional<ViolationKind>& v) {
   return v ? fmt::format("{} violation", violation_name(*v)) : std::string("no violation");
 }
 
+// A trace that ends in a replica failure: the replay must fail the same way.
+int replay_failure(const std::string& path, const Trace& t) {
+  const std::string with = t.scenario.replica ? " with " + t.scenario.replica.description() : "";
+  try {
+    replay(t);
+  } catch (const ReplicaFailure& e) {
+    if (e.what() == *t.replica_failure)
+      std::printf("replayed %s%s: the replica failed again, as recorded: %s\n", path.c_str(), with.c_str(), e.what());
+    else
+      std::printf("replayed %s%s: the replica failed again, but differently: %s (trace says %s)\n", path.c_str(),
+                  with.c_str(), e.what(), t.replica_failure->c_str());
+    return kBadInput;
+  }
+  throw InputError(fmt::format("{}: replay diverged from the recording: the run ended, but the trace says the replica "
+                               "failed ({}); {}",
+                               path, *t.replica_failure, divergence_cause(t)));
+}
+
 // `record` rewrites the trace from this run: after fixing a bug, the old
 // counterexample becomes a regression that must now replay clean.
 int replay_file(const std::string& path, const std::string& record, const ReplicaChoice& replica) {
   const Trace t = read_trace_for(path, replica);
+  if (t.replica_failure && record.empty()) return replay_failure(path, t);
   RunResult r;
   if (record.empty()) {
     r = replay(t);
@@ -58,6 +77,10 @@ int replay_file(const std::string& path, const std::string& record, const Replic
 
 int minimize_file(const std::string& path, const std::string& out, const ReplicaChoice& replica) {
   const Trace t = read_trace_for(path, replica);
+  if (t.replica_failure)
+    throw InputError(fmt::format("{}: the trace ends in a replica failure, not a violation: nothing to minimize "
+                                 "(replay or explain it)",
+                                 path));
   auto min = minimize(t.scenario, t.tape);
   if (!min) throw InputError(fmt::format("{}: the trace shows no violation to minimize", path));
   write_trace(out, min->scenario, min->tape);

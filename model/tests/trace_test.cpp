@@ -129,6 +129,16 @@ void edit_header(std::vector<std::string>& lines, const std::function<void(json&
   lines[0] = h.dump();
 }
 
+TEST(Trace, ReadsAReplicaFailureEnd) {
+  const std::string header = R"({"format":"pbftsim-trace","version":2,"scenario":)" +
+                             to_json(Scenario{}).dump() + R"(,"tape":[1,2]})";
+  const Trace t = parse_trace(header + "\n" + R"({"ev":"end","verdict":"replica-failure","description":"r0 died"})",
+                              "failed.jsonl");
+  EXPECT_EQ(t.replica_failure, "r0 died");
+  EXPECT_FALSE(t.verdict);
+  EXPECT_EQ(t.tape, (std::vector<std::uint32_t>{1, 2}));
+}
+
 TEST(Trace, RejectsNonJsonLine) {
   expect_rejected("not_json", 3, [](auto& lines) { lines[2] = "{\"ev\": \"send\", oops"; });
 }

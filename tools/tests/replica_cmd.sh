@@ -46,6 +46,25 @@ grep -q "answered with a line that is not an effect (not JSON): garbage" "$dir/l
   fail "garbage node: $(cat "$dir/last.txt")"
 expect 2 "$pbftsim" check --replica-cmd "sleep 60" --node-timeout 200
 grep -q "did not answer in time (step limit 200 ms)" "$dir/last.txt" || fail "hung node: $(cat "$dir/last.txt")"
+# A node that fails mid-run: check writes the trace up to the failure to
+# --out; replay fails again at the same input, explain tells the story up to
+# it, minimize refuses (nothing to shrink).
+dies="sh $(dirname "$0")/node_dies_at_view_change.sh $node_bin"
+expect 2 "$pbftsim" check --replica-cmd "$dies" --out "$dir/dies.jsonl"
+[ "$(wc -l <"$dir/last.txt")" -eq 1 ] || fail "failing node: more than one line: $(cat "$dir/last.txt")"
+grep -qE "^pbftsim: replica [0-9]+ \(node .*\) exited with status 0 before it answered at input [0-9]+: .*\(schedule [0-9]+; the trace up to it: $dir/dies.jsonl\)$" \
+  "$dir/last.txt" || fail "failing node: $(cat "$dir/last.txt")"
+tail -1 "$dir/dies.jsonl" | grep -q '"verdict":"replica-failure"' || fail "the trace does not end in the failure"
+tail -2 "$dir/dies.jsonl" | head -1 | grep -q '"ev":"deliver".*"msg":"VIEW-CHANGE"' ||
+  fail "the trace does not stop at the VIEW-CHANGE the node died at"
+expect 2 "$pbftsim" replay "$dir/dies.jsonl"
+grep -qE "the replica failed again, as recorded: replica [0-9]+ \(node" "$dir/last.txt" ||
+  fail "replay of the failure: $(cat "$dir/last.txt")"
+expect 2 "$pbftsim" explain "$dir/dies.jsonl"
+grep -q "^REPLICA FAILURE on the last input above: replica" "$dir/last.txt" || fail "explain of the failure: $(tail -3 "$dir/last.txt")"
+expect 2 "$pbftsim" minimize "$dir/dies.jsonl" -o "$dir/dies-min.jsonl"
+grep -q "ends in a replica failure, not a violation" "$dir/last.txt" || fail "minimize of the failure: $(cat "$dir/last.txt")"
+
 expect 2 "$pbftsim" check --replica-cmd "$node" --replica-lib x.so
 grep -q "excludes" "$dir/last.txt" || fail "--replica-cmd with --replica-lib: $(cat "$dir/last.txt")"
 
