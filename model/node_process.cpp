@@ -116,9 +116,8 @@ int stderr_file() {
 
 constexpr std::size_t kMaxLineBytes = std::size_t{64} << 20;
 constexpr std::size_t kReadBytes = 65536;
-// How long a read waits awake before it sleeps in poll (measured with
-// bench/node_bench: 20 us took a third off a delivery at --threads 1 and
-// changed nothing at 2).
+// How long a read waits awake before it sleeps in poll, when a core is
+// free for the node (NodeCommand::awake).
 constexpr std::chrono::microseconds kSpin{20};
 
 }  // namespace
@@ -258,7 +257,7 @@ void NodeProcess::write_line(std::string_view line, Deadline deadline) {
   }
 }
 
-std::string_view NodeProcess::read_line(Deadline deadline) {
+std::string_view NodeProcess::read_line(Deadline deadline, bool awake) {
   std::size_t scanned = start_;
   Clock::time_point spin_until{};
   for (;;) {
@@ -290,7 +289,7 @@ std::string_view NodeProcess::read_line(Deadline deadline) {
     if (errno != EAGAIN) throw NodeIoError{fmt::format("cannot read its stdout: {}", std::strerror(errno))};
     // A node usually answers within microseconds: waiting that out awake is
     // cheaper than sleeping, which in a VM costs more than the answer.
-    if (spin_until == Clock::time_point{}) spin_until = Clock::now() + kSpin;
+    if (spin_until == Clock::time_point{}) spin_until = awake ? Clock::now() + kSpin : Clock::now();
     if (Clock::now() < spin_until) continue;
     pollfd p{from_node_, POLLIN, 0};
     const int ready = poll(&p, 1, remaining_ms(deadline));

@@ -35,8 +35,9 @@ class NodeProcess {
   // Both throw NodeIoError: the node exited (with its status), closed its
   // stdin or stdout, or did not take or give a line by the deadline.
   void write_line(std::string_view line, Deadline deadline);
-  // The next line without its newline; valid until the next read.
-  std::string_view read_line(Deadline deadline);
+  // The next line without its newline; valid until the next read. With
+  // `awake`, it first waits a few microseconds without sleeping.
+  std::string_view read_line(Deadline deadline, bool awake);
 
   // The last lines the node wrote to stderr, joined with " | " (empty: none).
   std::string stderr_tail() const;

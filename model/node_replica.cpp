@@ -97,7 +97,7 @@ void NodeReplica::exchange(const std::string& line, pbft::Effects& out) {
   try {
     process_->write_line(line, deadline);
     for (;;) {
-      answer = process_->read_line(deadline);
+      answer = process_->read_line(deadline, command_->awake());
       if (node_protocol::read_effect(answer, id_, out)) return;
     }
   } catch (const NodeIoError& e) {

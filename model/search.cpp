@@ -13,6 +13,7 @@
 #include "model/first_error.h"
 #include "model/scenario_space.h"
 #include "model/world_pool.h"
+#include "model/node_replica.h"
 
 namespace model {
 
@@ -114,6 +115,7 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
   const auto worker = [&] { error.run(search_some); };
   std::vector<std::thread> workers;
   const unsigned threads = std::max(1u, limits.threads);
+  if (const auto& node = space.scenario(shard.index).replica.node) node->set_threads(threads);
   for (unsigned t = 1; t < threads; ++t) workers.emplace_back(worker);
   if (tick) {
     // The calling thread reports progress; the workers do the searching.
