@@ -25,7 +25,7 @@ constexpr EnvKnob kKnobs[] = {
     {"PBFTSIM_PROPERTY_SIZES", "n,n,...", "property tests: the group sizes drawn (default 4,5,7,10)"},
     {"PBFTSIM_CATALOG_SECONDS", "seconds", "catalog searches: time budget per entry"},
     {"PBFTSIM_CATALOG_CASES", "a count", "catalog searches: case budget per entry"},
-    {"PBFTSIM_UPDATE_REGRESSIONS", "0 | 1", "catalog searches: 1 rewrites corpus/regressions/ after a deliberate change"},
+    {"PBFTSIM_UPDATE_REGRESSIONS", "0 | 1", "catalog searches: 1 stores each found entry's trace in corpus/regressions/ (the only way tests write there)"},
     {"PBFTSIM_REPLICA_CMD", "a shell command", "property tests: run the honest replicas as node processes (--replica-cmd)"},
     {"PBFTSIM_REPLICA_LIB", "a .so path", "property tests: run the honest replicas from a plug-in (--replica-lib)"},
 };
