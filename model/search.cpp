@@ -35,6 +35,12 @@ ScenarioSpace check_scenarios(const CheckSpace& c) {
   s.mutation = c.mutation;
   s.auth = c.auth;
   s.replica = c.replica;
+  if (c.liveness) {
+    space::judge_liveness(s);
+    s.liveness_bound_us = c.liveness_bound_us;
+    s.liveness_horizon_after_gst_us = 2 * c.liveness_bound_us;
+    if (c.gst_us) s.gst_us = {*c.gst_us};
+  }
   return s;
 }
 

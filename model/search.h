@@ -42,6 +42,12 @@ struct CheckSpace {
   bool auth = true;
   std::uint64_t seed = 1;
   ReplicaImpl replica;  // none plugged: the built-in replica
+  // Liveness judged too (timed network): every request accepted within the
+  // bound after max(GST, submission); GST drawn per schedule from kGstUs
+  // unless one is given.
+  bool liveness = false;
+  std::uint64_t liveness_bound_us = space::kLivenessBoundUs;
+  std::optional<std::uint64_t> gst_us;
   friend bool operator==(const CheckSpace&, const CheckSpace&) = default;
 };
 // The scenarios it draws from: the faulty replicas and their strategies.

@@ -40,6 +40,9 @@ nlohmann::json to_json(const SearchSummary& s) {
                    {"stopped_by", std::string(stop_reason_name(s.stopped_by))},
                    {"violation", nullptr}};
   if (s.schedule_budget) j["schedule_budget"] = *s.schedule_budget;
+  // Absent when off, as in summaries written before --liveness.
+  if (c.liveness)
+    j["liveness"] = {{"bound_us", c.liveness_bound_us}, {"gst_us", c.gst_us ? nlohmann::json(*c.gst_us) : nullptr}};
   if (const auto& v = s.violation) {
     j["violation"] = {{"schedule", v->schedule},        {"seed", c.seed + v->schedule},
                       {"kind", v->kind},                {"found", v->found},
@@ -74,6 +77,13 @@ SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name
   if (auth != "on" && auth != "off") in.fail("\"auth\" must be on or off");
   c.auth = auth == "on";
   if (j.contains("replica")) s.replica = in.text(j, "replica");  // absent before plug-ins: built-in
+  if (j.contains("liveness")) {
+    const auto& l = in.field(j, "liveness");
+    if (!l.is_object()) in.fail("\"liveness\" must be an object");
+    c.liveness = true;
+    c.liveness_bound_us = in.number(l, "bound_us");
+    if (!in.field(l, "gst_us").is_null()) c.gst_us = in.number(l, "gst_us");
+  }
   if (!in.field(j, "schedule_budget").is_null()) s.schedule_budget = in.number(j, "schedule_budget");
   s.time_limit_s = in.real(j, "time_limit");
   const auto shard = parse_shard(in.text(j, "shard"));
@@ -116,7 +126,8 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
     return nlohmann::json{{"n", j["n"]},       {"malicious", j["malicious"]}, {"strategy", j["strategy"]},
                           {"network", j["network"]}, {"mutation", j["mutation"]}, {"auth", j["auth"]},
                           {"replica", j["replica"]},
-                          {"seed", j["seed"]}, {"requests", j["requests"]},   {"clients", j["clients"]}};
+                          {"seed", j["seed"]}, {"requests", j["requests"]},   {"clients", j["clients"]},
+                          {"liveness", j.value("liveness", nlohmann::json())}};
   }();
   SearchSummary out = first;
   out.shard = Shard{};
@@ -178,14 +189,18 @@ std::string result_line(const SearchSummary& s) {
   if (s.stopped_by == StopReason::interrupted) stopped = ", interrupted";
   const std::string shard = s.shard.count > 1 ? fmt::format(", shard {}", shard_text(s.shard)) : "";
   const std::string replica = s.replica == "built-in" ? "" : fmt::format(", replica {}", s.replica);
+  const std::string liveness =
+      !c.liveness ? ""
+      : c.gst_us  ? fmt::format(", liveness within {} ms of GST {} ms", c.liveness_bound_us / 1000, *c.gst_us / 1000)
+                  : fmt::format(", liveness within {} ms of GST (drawn)", c.liveness_bound_us / 1000);
   if (s.violation)
     return fmt::format("violation in schedule {} (seed {}){}{}: {}", s.violation->schedule,
                        c.seed + s.violation->schedule, replica, shard, s.violation->found);
   return fmt::format(
       "no violation in {} schedules (n={}, malicious={}, strategy={}, network={}, mutation={}, {} request(s) x {} "
-      "client(s), {} thread(s){}{}){}: {:.0f} schedules/s, {:.0f} ns per delivered message per thread",
+      "client(s), {} thread(s){}{}{}){}: {:.0f} schedules/s, {:.0f} ns per delivered message per thread",
       s.schedules, c.n, c.malicious, strategy_text(c), c.network == NetworkMode::async ? "async" : "timed",
-      pbft::mutation_name(c.mutation), c.requests, c.clients, s.threads, replica, shard, stopped,
+      pbft::mutation_name(c.mutation), c.requests, c.clients, s.threads, liveness, replica, shard, stopped,
       s.seconds > 0 ? static_cast<double>(s.schedules) / s.seconds : 0.0, ns);
 }
 

@@ -40,6 +40,10 @@ struct CheckOptions {
   std::string out = "counterexample.jsonl";
   std::string json;  // summary file, optional
   ReplicaChoice replica;  // none: the built-in replica
+  bool liveness = false;        // --liveness
+  bool network_given = false;   // --network on the command line
+  std::uint64_t liveness_bound_ms = space::kLivenessBoundUs / 1000;
+  std::optional<std::uint64_t> gst_ms;
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -83,6 +87,19 @@ int check(const CheckOptions& o) {
   space.mutation = *mutation;
   space.auth = o.auth == "on";
   space.seed = o.seed;
+  if (o.liveness) {
+    if (o.network_given && o.network != "timed")
+      throw InputError("--liveness needs --network timed (async has no time, so no bound)");
+    if (o.malicious > (o.n - 1) / 3)
+      throw InputError(fmt::format("--liveness needs --malicious <= f = {} (PBFT promises liveness only then)",
+                                   (o.n - 1) / 3));
+    space.network = NetworkMode::timed;
+    space.liveness = true;
+    space.liveness_bound_us = o.liveness_bound_ms * 1000;
+    if (o.gst_ms) space.gst_us = *o.gst_ms * 1000;
+  } else if (o.gst_ms) {
+    throw InputError("--gst-ms needs --liveness");
+  }
   pbft::Config config = pbft::make_config(o.n);
   config.mutation = *mutation;
   space.replica = load_replica(o.replica, config);
@@ -193,12 +210,24 @@ void add_check_command(CLI::App& app, int& status) {
                   "search only schedules i with i mod N = I (I/N); `pbftsim merge` joins the shards' --json")
       ->check(shard_spec())
       ->capture_default_str();
+  cmd->add_flag("--liveness", o->liveness,
+                "judge liveness too: in the timed network, every request accepted by its client within "
+                "--liveness-bound-ms of max(GST, its submission), with malicious <= f (implies --network timed)");
+  cmd->add_option("--liveness-bound-ms", o->liveness_bound_ms, "with --liveness: the bound")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}))
+      ->capture_default_str();
+  cmd->add_option("--gst-ms", o->gst_ms,
+                  "with --liveness: the global stabilization time (default: drawn per schedule from 0, 300, "
+                  "1000 and 2000 ms)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{3'600'000}));
   cmd->add_option("--json", o->json, "write a JSON summary of the search here");
   cmd->add_option("--out", o->out, "where the minimized counterexample goes")->capture_default_str();
   add_replica_option(cmd, o->replica);
   cmd->footer("\n" + strategies_help() + "\n" + mutations_help() +
               "\nExit status: 0 no violation, 1 violation found, 2 bad input, 3 internal error.");
-  cmd->callback([o, schedules, &status] {
+  auto* network = cmd->get_option("--network");
+  cmd->callback([o, schedules, network, &status] {
+    o->network_given = network->count() > 0;
     if (o->time_limit_s > 0 && schedules->count() == 0) {
       o->until_time_limit = true;
       o->schedules = kUnlimited;

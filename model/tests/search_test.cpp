@@ -86,6 +86,12 @@ TEST(Search, SummaryRoundTripsThroughJson) {
   s.violation->description = "d";
   const SearchSummary back = summary_from_json(to_json(s), "s.json");
   EXPECT_EQ(to_json(back), to_json(s));
+  EXPECT_FALSE(to_json(s).contains("liveness"));  // off: as summaries before --liveness
+  s.space.liveness = true;
+  s.space.gst_us = 300'000;
+  const SearchSummary live = summary_from_json(to_json(s), "s.json");
+  EXPECT_EQ(live.space, s.space);
+  EXPECT_EQ(to_json(live)["liveness"]["gst_us"], 300'000);
 }
 
 // A schedule space whose schedule 300 cannot be built (as a plug-in that
@@ -132,6 +138,9 @@ TEST(Search, MergeRefusesShardsThatDoNotBelongTogether) {
   plugged.replica = "my replica";  // a plug-in's shard does not merge with the built-in's
   EXPECT_NE(merge_error({a, plugged}).find("\"replica\" is \"my replica\", shard 0 has \"built-in\""),
             std::string::npos);
+  SearchSummary live = b;
+  live.space.liveness = true;  // nor does a liveness search with a safety one
+  EXPECT_NE(merge_error({a, live}).find("\"liveness\""), std::string::npos) << merge_error({a, live});
   EXPECT_EQ(merge_error({b, a}), "");
 }
 
