@@ -44,6 +44,7 @@ Checkers::Checkers(const Scenario& s)
     r.checkpoints.resize(ring / s.config.checkpoint_interval + 1);
     r.replies.assign(s.config.max_clients, {0, 0});
   }
+  states_.resize(4 * (s.config.watermark_window / s.config.checkpoint_interval) + 1);
 }
 
 void Checkers::fail(ViolationKind k, ReplicaId r, View v, Seq n, std::string what) {
@@ -135,6 +136,19 @@ void Checkers::sane_vote(ReplicaId r, std::vector<Vote>& ring, std::size_t key, 
   slot = {v, n, d};
 }
 
+void Checkers::agree_on_state(ReplicaId r, Seq n, Digest state) {
+  StateVote& slot = states_[(n / scenario_->config.checkpoint_interval) % states_.size()];
+  if (slot.seq != n || slot.digest == pbft::kNoDigest) {
+    slot = {n, state, r};
+    return;
+  }
+  if (slot.digest != state)
+    fail(ViolationKind::agreement, r, 0, n,
+         fmt::format("agreement on state: replica {} checkpointed state {} at seq {}, but replica {} "
+                     "checkpointed {}",
+                     slot.replica, hex(slot.digest), n, r, hex(state)));
+}
+
 void Checkers::on_honest_send(ReplicaId r, const pbft::Message& m) {
   ReplicaRecord& rec = replicas_[r];
   std::visit(
@@ -149,6 +163,7 @@ void Checkers::on_honest_send(ReplicaId r, const pbft::Message& m) {
         } else if constexpr (std::is_same_v<T, pbft::Checkpoint>) {
           sane_vote(r, rec.checkpoints, x.seq / scenario_->config.checkpoint_interval, 0, x.seq,
                     x.state_digest, "CHECKPOINT");
+          agree_on_state(r, x.seq, x.state_digest);
         } else if constexpr (std::is_same_v<T, pbft::Reply>) {
           if (x.client >= rec.replies.size()) return;
           auto& last = rec.replies[x.client];

@@ -30,6 +30,9 @@ class Checkers {
   // one kind for one slot: PRE-PREPAREs (those in a NEW-VIEW's O too),
   // PREPAREs and COMMITs per view and sequence number, CHECKPOINTs per
   // sequence number, VIEW-CHANGEs and NEW-VIEWs per view, REPLYs per request.
+  // Agreement on state: honest CHECKPOINTs for one sequence number carry one
+  // state digest (replicas that executed through n have one state, §4.3),
+  // which catches a diverged state where every commit agreed.
   void on_honest_send(pbft::ReplicaId r, const pbft::Message& m);
   // Clients: submissions (for validity and liveness) and accepted results.
   void on_submit(pbft::ClientId c, pbft::Timestamp t, std::uint64_t now_us);
@@ -68,6 +71,16 @@ class Checkers {
   };
   void sane_vote(pbft::ReplicaId r, std::vector<Vote>& ring, std::size_t key, pbft::View v,
                  pbft::Seq n, pbft::Digest d, const char* what);
+  void agree_on_state(pbft::ReplicaId r, pbft::Seq n, pbft::Digest state);
+  // The first honest CHECKPOINT digest per checkpoint, a ring keyed by n / K
+  // wide enough for replicas a few windows apart (a slot overwritten by a
+  // later n is not compared: no false alarm, at worst a missed one).
+  struct StateVote {
+    pbft::Seq seq = 0;
+    pbft::Digest digest = pbft::kNoDigest;
+    pbft::ReplicaId replica = 0;
+  };
+  std::vector<StateVote> states_;
   struct Decision {
     pbft::Digest digest = pbft::kNoDigest;
     pbft::ReplicaId replica = 0;

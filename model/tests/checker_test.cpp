@@ -239,6 +239,21 @@ TEST_F(CheckersTest, LocalSanityTwoCheckpointsOneSeq) {
   EXPECT_TRUE(reported(c, ViolationKind::local_sanity, 2u, 4u, {"CHECKPOINT"}));
 }
 
+TEST_F(CheckersTest, AgreementOnStateAcrossHonestCheckpoints) {
+  s.config.checkpoint_interval = 2;
+  s.config.watermark_window = 4;
+  Checkers c(s);
+  c.on_honest_send(0, pbft::Checkpoint{4, kD1, 0});
+  c.on_honest_send(1, pbft::Checkpoint{4, kD1, 1});  // the same state: fine
+  c.on_honest_send(1, pbft::Checkpoint{6, kD2, 1});  // another checkpoint: fine
+  c.on_honest_send(0, pbft::Checkpoint{6 + 2 * 9, kD1, 0});  // a slot reused far later: not compared
+  EXPECT_FALSE(c.failed());
+  // Every commit may have agreed, but replica 2 holds another state at 4.
+  c.on_honest_send(2, pbft::Checkpoint{4, kD2, 2});
+  EXPECT_TRUE(reported(c, ViolationKind::agreement, 2u, 4u,
+                       {"agreement on state", "replica 0 checkpointed", "replica 2 checkpointed"}));
+}
+
 TEST_F(CheckersTest, LocalSanityTwoRepliesOneRequest) {
   Checkers c(s);
   c.on_honest_send(1, pbft::Reply{0, 3, 0, 1, 0x10});
