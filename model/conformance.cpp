@@ -251,6 +251,11 @@ class Script {
     return *this;
   }
   Script& quiet() { return expect(sends_nothing()).expect(executes_nothing()); }
+  // The last step executes r at n in view v with `result` and replies to r's client.
+  Script& executes_and_replies(View v, Seq n, const Request& r, std::uint64_t result) {
+    return expect(executes(n, v, pbft::digest_of(r), true, result))
+        .expect(sends(Destination::client(r.client), pbft::Reply{v, r.timestamp, r.client, me(), result}));
+  }
 
   // A request committed at n in view v, from a backup's seat: the primary's
   // PRE-PREPARE, one other backup's PREPARE, two COMMITs. The last step is
@@ -310,8 +315,7 @@ ConformScenario normal_case() {
   const std::uint64_t result = apply(service, r);
   s.message(2, Commit{0, 1, d, 2})
       .expect(emits(EventKind::committed, 0, 1))
-      .expect(executes(1, 0, d, true, result))
-      .expect(sends(Destination::client(0), pbft::Reply{0, 1, 0, 1, result}))
+      .executes_and_replies(0, 1, r, result)
       .expect(stops_timer());
   return s.done();
 }
@@ -428,9 +432,7 @@ ConformScenario view_change_as_primary() {
       .expect(sends_new_view(1, 1, O))
       .expect(emits(EventKind::new_view_entered, 1, 0));
   const std::uint64_t result = apply(service, r);
-  s.commit_as_primary(1, 1, d)
-      .expect(executes(1, 1, d, true, result))
-      .expect(sends(Destination::client(0), pbft::Reply{1, 1, 0, 1, result}));
+  s.commit_as_primary(1, 1, d).executes_and_replies(1, 1, r, result);
   s.commit_as_primary(1, 2, pbft::kNullDigest).expect(executes(2, 1, pbft::kNullDigest, false, 0));
   return s.done();
 }
@@ -457,9 +459,7 @@ ConformScenario view_change_highest_view() {
       .expect(sends_new_view(2, 2, {pre_prepare(2, 1, b, 2)}))
       .expect(emits(EventKind::new_view_entered, 2, 0));
   const std::uint64_t result = apply(service, b);
-  s.commit_as_primary(2, 1, db)
-      .expect(executes(1, 2, db, true, result))
-      .expect(sends(Destination::client(1), pbft::Reply{2, 1, 1, 2, result}));
+  s.commit_as_primary(2, 1, db).executes_and_replies(2, 1, b, result);
   return s.done();
 }
 
@@ -519,9 +519,7 @@ ConformScenario view_change_as_backup() {
   s.message(3, Prepare{1, 1, d, 3}).expect(sends(Destination::all(), Commit{1, 1, d, 2}));
   s.message(1, Commit{1, 1, d, 1}).quiet();
   const std::uint64_t result = apply(service, r);
-  s.message(3, Commit{1, 1, d, 3})
-      .expect(executes(1, 1, d, true, result))
-      .expect(sends(Destination::client(0), pbft::Reply{1, 1, 0, 2, result}));
+  s.message(3, Commit{1, 1, d, 3}).executes_and_replies(1, 1, r, result);
   return s.done();
 }
 

@@ -56,6 +56,24 @@ class NodeCommand {
   const unsigned cores_ = std::max(1u, std::thread::hardware_concurrency());
 };
 
+// A search's or sweep's thread count told to a node command for as long as
+// it runs (none for the built-in replica or a plug-in); then one again, so a
+// minimization that follows on one thread waits awake.
+class NodeThreads {
+ public:
+  NodeThreads(std::shared_ptr<const NodeCommand> node, unsigned threads) : node_(std::move(node)) {
+    if (node_) node_->set_threads(threads);
+  }
+  ~NodeThreads() {
+    if (node_) node_->set_threads(1);
+  }
+  NodeThreads(const NodeThreads&) = delete;
+  NodeThreads& operator=(const NodeThreads&) = delete;
+
+ private:
+  std::shared_ptr<const NodeCommand> node_;
+};
+
 // A node that cannot be used: it crashed, answered garbage, failed, or did
 // not answer in time. One line naming the replica, the command, what
 // happened and the input it was given. Not a protocol verdict: exit 2.

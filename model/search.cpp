@@ -76,7 +76,8 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
   const std::uint64_t total = shard_size(shard, limits.schedules);
   std::atomic<std::uint64_t> next{0}, first_violation{kNone};  // counts k, not indices
   // A plugged replica must repeat itself, or no result below means anything.
-  if (const Scenario first = space.scenario(shard.index); first.replica && total > 0) {
+  const Scenario first = space.scenario(shard.index);
+  if (first.replica && total > 0) {
     try {
       expect_deterministic(first, space.tape(shard.index), fmt::format("schedule {}", shard.index));
     } catch (ReplicaFailure& e) {
@@ -121,7 +122,8 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
   const auto worker = [&] { error.run(search_some); };
   std::vector<std::thread> workers;
   const unsigned threads = std::max(1u, limits.threads);
-  if (const auto& node = space.scenario(shard.index).replica.node) node->set_threads(threads);
+  // Nodes learn how many threads wait on them, until the search ends.
+  const NodeThreads node_threads(first.replica.node, threads);
   for (unsigned t = 1; t < threads; ++t) workers.emplace_back(worker);
   if (tick) {
     // The calling thread reports progress; the workers do the searching.

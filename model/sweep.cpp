@@ -231,7 +231,7 @@ SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
   };
   auto work = [&] { error.run(work_some); };
   const auto helpers = std::min<std::uint64_t>(c.threads, (total + kBatch - 1) / kBatch);
-  if (c.replica.node) c.replica.node->set_threads(static_cast<unsigned>(std::max<std::uint64_t>(1, helpers)));
+  const NodeThreads node_threads(c.replica.node, static_cast<unsigned>(std::max<std::uint64_t>(1, helpers)));
   std::vector<std::thread> threads;
   for (std::uint64_t i = 1; i < helpers; ++i) threads.emplace_back(work);
   work();
