@@ -66,6 +66,13 @@ void Boundary::record_honest(const pbft::Message& m) {
     case pbft::MessageKind::prepare:
     case pbft::MessageKind::checkpoint:
     case pbft::MessageKind::view_change: signed_.insert(signed_hash(m)); break;
+    case pbft::MessageKind::new_view:
+      // O's pre-prepares are signed by the new primary: backups log them,
+      // build certificates on them and carry those into later VIEW-CHANGEs,
+      // which anyone may relay.
+      if (const auto& nv = std::get<pbft::NewViewPtr>(m))
+        for (const auto& pp : nv->pre_prepares) signed_.insert(hash_pp(pp));
+      break;
     default: break;
   }
 }

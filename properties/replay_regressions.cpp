@@ -79,19 +79,21 @@ TEST(Regressions, EveryStoredCounterexampleReplaysWithItsVerdictAndHash) {
 // The first safety bug found in the built-in replica (a new primary that
 // numbered queued requests before installing NEW-VIEW's O, then reused those
 // numbers). The search that found it reported the disagreement 3,200
-// deliveries in; local sanity must name the first wrong step instead: R3,
-// primary of view 51, pre-prepares seq 13 a second time.
+// deliveries in; local sanity must name the first wrong step instead. (It
+// was R3, primary of view 51, at seq 13; since the PRE-PREPAREs in an honest
+// NEW-VIEW's O may be relayed by faulty replicas, the same schedule meets
+// the bug earlier: R1, primary of view 13, at seq 17.)
 TEST(Regressions, NewPrimaryRenumberingIsFlaggedAtItsFirstDuplicatePrePrepare) {
-  const std::string path = std::string(PBFTSIM_CORPUS_DIR) + "/new-primary-renumbers-after-checkpoint-5cb1a663.jsonl";
+  const std::string path = std::string(PBFTSIM_CORPUS_DIR) + "/new-primary-renumbers-after-checkpoint-8f39867f.jsonl";
   model::Trace t = model::read_trace(path);
   ASSERT_FALSE(t.verdict) << "the fixed replica runs this schedule clean";
   t.scenario.config.mutation = pbft::Mutation::newview_issues_before_o;
   const model::RunResult r = model::replay(t);
   ASSERT_TRUE(r.violation) << "with the bug back, the schedule must fail";
   EXPECT_EQ(r.violation->kind, model::ViolationKind::local_sanity) << r.violation->description;
-  EXPECT_EQ(r.violation->replica, 3u);
-  EXPECT_EQ(r.violation->view, 51u);
-  EXPECT_EQ(r.violation->seq, 13u);
+  EXPECT_EQ(r.violation->replica, 1u);
+  EXPECT_EQ(r.violation->view, 13u);
+  EXPECT_EQ(r.violation->seq, 17u);
   EXPECT_NE(r.violation->description.find("PRE-PREPARE"), std::string::npos) << r.violation->description;
 }
 

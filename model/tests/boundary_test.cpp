@@ -7,6 +7,8 @@
 
 #include "model/adversary.h"
 #include "model/scenario.h"
+#include "model/scenario_space.h"
+#include "model/simulator.h"
 
 namespace model {
 namespace {
@@ -103,6 +105,20 @@ TEST(Boundary, RejectsNewViewWithForgedViewChange) {
   EXPECT_FALSE(b.admits(kFaulty, kFaulty, nv()));
 }
 
+TEST(Boundary, AdmitsCertificatesOnThePrePreparesOfAnHonestNewView) {
+  Boundary b(honesty(), true);
+  // Honest replica 1 leads view 1 and re-issues seq 1 in O; backup 2 prepares it.
+  const pbft::PrePrepare reissued{1, 1, pbft::kNullDigest, {}, 1};
+  pbft::PreparedCert c{reissued, {{1, 1, pbft::kNullDigest, 2}}};
+  const pbft::Message vc = view_change({c});
+  b.record_honest(pbft::Prepare{1, 1, pbft::kNullDigest, 2});
+  EXPECT_FALSE(b.admits(kFaulty, kFaulty, vc)) << "replica 1 has not signed that pre-prepare yet";
+  b.record_honest(std::make_shared<const pbft::NewView>(pbft::NewView{1, {}, {reissued}, 1}));
+  EXPECT_TRUE(b.admits(kFaulty, kFaulty, vc));
+  c.pre_prepare.seq = 2;  // not in O
+  EXPECT_FALSE(b.admits(kFaulty, kFaulty, view_change({c})));
+}
+
 TEST(Boundary, RejectsSendingAsAnotherReplica) {
   Boundary b(honesty(), true);
   const pbft::Prepare p{0, 1, kD, 1};
@@ -148,6 +164,51 @@ TEST(Boundary, AuthOffAdmitsEverything) {
   EXPECT_TRUE(b.admits(kFaulty, kFaulty, view_change({}, {{2, kD, 0}, {2, kD, 1}, {2, kD, 2}}, 2)));
   EXPECT_TRUE(b.admits(kFaulty, kFaulty,
                        std::make_shared<const pbft::NewView>(pbft::NewView{1, {pbft::ViewChange{1, 0, {}, {}, 0}}, {}, kFaulty})));
+}
+
+// After a view change into v+1 that carries a certificate, the pre-prepares
+// in the new primary's O are signed by it, and later certificates and
+// VIEW-CHANGEs are built on them. A faulty replica that only relays and
+// rearranges what honest replicas signed (viewchange_tamper, equivocate)
+// must never be blocked, and as primary of v+2 its NEW-VIEW must get through.
+struct ViewTwoWatch final : TraceSink {
+  bool carried_into_one = false, faulty_view_two_entered = false;
+  pbft::ReplicaId faulty = 2;  // the primary of view 2 at n = 4
+  void on_event(const TraceEvent& e) override {
+    if (e.type == EventType::new_view && e.view == 1) carried_into_one = true;
+    if (e.type == EventType::new_view && e.view == 2 && e.from != faulty && carried_into_one)
+      faulty_view_two_entered = true;
+  }
+};
+
+TEST(Boundary, FaultyPrimaryOfALaterViewActsAfterCertificatesWereCarried) {
+  for (const StrategyKind kind : {StrategyKind::viewchange_tamper, StrategyKind::equivocate}) {
+    ScenarioSpace space;
+    space.fixed_faults = {{2, kind}};
+    space.modes = {NetworkMode::timed};
+    space.view_change_timeouts_us = {25'000};
+    space.drop = {0.3};
+    space.retransmit = {true};
+    space.gst_us = {1'000'000};
+    space.requests = {6};
+    space.clients = {2};
+    space.horizon_us = 4'000'000;
+    Tape none = Tape::from_values({});
+    const Scenario s = draw(space, none);
+    Simulator sim(s);
+    int carried_then_acted = 0;
+    for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+      Tape t = Tape::from_seed(seed);
+      ViewTwoWatch watch;
+      const RunResult r = sim.run(t, &watch);
+      ASSERT_EQ(r.stats.blocked_forgeries, 0u)
+          << strategy_name(kind) << ", seed " << seed << ": a relayed honest signature was taken for a forgery";
+      ASSERT_FALSE(r.violation) << strategy_name(kind) << ", seed " << seed;
+      if (r.coverage.certs_carried > 0 && watch.faulty_view_two_entered) ++carried_then_acted;
+    }
+    EXPECT_GT(carried_then_acted, 0) << strategy_name(kind)
+                                     << ": no run where replica 2 led view 2 after certificates were carried";
+  }
 }
 
 TEST(Boundary, SignedHashIsDeep) {

@@ -83,20 +83,24 @@ TEST_P(SafetyN7, NoViolationWithTwoFaultyReplicas) {
     const pbft::ReplicaId a = (i % 2) ? 0 : 3, b = 4 + (i % 3);
     const StrategyKind other = kAllStrategies[(i + 3) % std::size(kAllStrategies)];
     const Scenario s = small_n7(mode, {{a, kind}, {b, other}}, 4);
-    const std::uint64_t seed = 7000 + i;
-    const RunResult r = run_seed(s, seed);
-    EXPECT_FALSE(r.violation) << strategy_name(kind) << " at " << a << " with " << strategy_name(other) << " at "
-                              << b << ", seed " << seed << ": " << describe(r);
-    depth.add(r);
+    for (int k = 0; k < kSeedsPerPosition; ++k) {
+      const std::uint64_t seed = 7000 + 1000 * k + i;
+      const RunResult r = run_seed(s, seed);
+      EXPECT_FALSE(r.violation) << strategy_name(kind) << " at " << a << " with " << strategy_name(other) << " at "
+                                << b << ", seed " << seed << ": " << describe(r);
+      depth.add(r);
+    }
     ++i;
   }
   // The runs must get deep enough for checkpoints and view changes to matter.
-  // Timed runs (no drops, m = f) all finish; async runs end at max_steps,
-  // most after a checkpoint (measured: 7 and 3 of 10).
-  const std::uint64_t runs = std::size(kAllStrategies);
+  // Timed runs (no drops, m = f) all finish. Async runs end at max_steps,
+  // many in a storm of view changes (the faulty replicas' VIEW-CHANGEs count
+  // towards f+1), so only some get past a checkpoint (measured: 16 of 40,
+  // and 10 executing everything).
+  const std::uint64_t runs = std::size(kAllStrategies) * kSeedsPerPosition;
   const bool timed = mode == NetworkMode::timed;
-  EXPECT_GE(depth.checkpointed, timed ? runs : 6u) << "runs in which a checkpoint became stable";
-  EXPECT_GE(depth.executed, timed ? runs : 2u) << "runs that executed every request";
+  EXPECT_GE(depth.checkpointed, timed ? runs : runs / 4) << "runs in which a checkpoint became stable";
+  EXPECT_GE(depth.executed, timed ? runs : runs / 10) << "runs that executed every request";
 }
 
 INSTANTIATE_TEST_SUITE_P(Model, SafetyN7, ::testing::Values(NetworkMode::timed, NetworkMode::async),

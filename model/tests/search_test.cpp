@@ -44,8 +44,8 @@ void expect_same_result(const SearchSummary& merged, const SearchSummary& one) {
 TEST(Search, SmallestFailingIndexWhateverTheThreadCount) {
   const SearchSummary one = run_one(buggy_space(), 2'000, {}, 1);
   ASSERT_TRUE(one.violation);
-  EXPECT_EQ(one.violation->schedule, 312u);
-  EXPECT_EQ(one.schedules, 313u);
+  EXPECT_EQ(one.violation->schedule, 205u);  // 312 before NEW-VIEW pre-prepares counted as signed
+  EXPECT_EQ(one.schedules, 206u);
   for (unsigned threads : {2u, 3u}) {
     const SearchSummary many = run_one(buggy_space(), 2'000, {}, threads);
     EXPECT_EQ(many.violation, one.violation) << threads << " threads";
