@@ -10,6 +10,7 @@ namespace {
 constexpr std::string_view kStrategyNames[] = {
     "silent", "equivocate", "conflicting-votes", "stale-view", "future-view",
     "viewchange-tamper", "split", "twins", "random", "seed",
+    "replay", "repropose", "forge-state", "choose-newview", "wrong-role",
 };
 constexpr std::string_view kStrategySummaries[] = {
     "sends nothing",
@@ -22,6 +23,11 @@ constexpr std::string_view kStrategySummaries[] = {
     "two honest copies under one identity, each seeing part of the traffic",
     "honest, plus arbitrary messages of every kind it can sign, driven by the tape",
     "the tutorial's faulty replica: bogus digests as primary, fake or missing votes as backup",
+    "honest, plus old authentic messages (its own and relayed ones) sent again at any time",
+    "as primary, re-proposes a request that already executed at a new sequence number",
+    "CHECKPOINTs and state-transfer answers with made-up states (honest signatures it cannot forge)",
+    "as new primary, chooses which valid VIEW-CHANGEs go into NEW-VIEW, per backup, and which of its certificates",
+    "messages its role never sends: a primary's PREPARE, a backup's PRE-PREPARE and NEW-VIEW",
 };
 }  // namespace
 

@@ -55,6 +55,7 @@ struct NetworkConfig {
 enum class StrategyKind : std::uint8_t {
   silent, equivocate, conflicting_votes, stale_view, future_view, viewchange_tamper,
   split, twins, random, seed,
+  replay, repropose, forge_state, choose_newview, wrong_role,
 };
 std::string_view strategy_name(StrategyKind k);
 std::string_view strategy_summary(StrategyKind k);  // one line, for --help
@@ -63,6 +64,8 @@ inline constexpr StrategyKind kAllStrategies[] = {
     StrategyKind::silent, StrategyKind::equivocate, StrategyKind::conflicting_votes,
     StrategyKind::stale_view, StrategyKind::future_view, StrategyKind::viewchange_tamper,
     StrategyKind::split, StrategyKind::twins, StrategyKind::random, StrategyKind::seed,
+    StrategyKind::replay, StrategyKind::repropose, StrategyKind::forge_state,
+    StrategyKind::choose_newview, StrategyKind::wrong_role,
 };
 
 struct Fault {

@@ -29,6 +29,10 @@ constexpr std::array kCatalog{
                  "backups check NEW-VIEW's V and recompute O before accepting it (§4.4)"},
     MutationInfo{Mutation::newview_issues_before_o, "newview-issues-before-o",
                  "a new primary assigns new sequence numbers only after max-s, once O is installed (§4.4)"},
+    MutationInfo{Mutation::state_transfer_skips_proof, "state-transfer-skips-proof",
+                 "a fetched state is installed only when 2f+1 CHECKPOINTs certify its digest (§4.3, §5.3.2)"},
+    MutationInfo{Mutation::execute_twice, "execute-twice",
+                 "a request executes at most once: the service skips a timestamp it already executed (§4.1)"},
 };
 }  // namespace
 

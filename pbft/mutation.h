@@ -20,6 +20,8 @@ enum class Mutation {
   execute_before_commit,      // executes once prepared, without the commit phase
   skip_newview_validation,    // backups accept any NEW-VIEW from the new primary
   newview_issues_before_o,    // a new primary numbers queued requests before installing O
+  state_transfer_skips_proof, // a fetched state is installed without checking its proof
+  execute_twice,              // the service executes a request it already executed
 };
 
 struct MutationInfo {

@@ -204,7 +204,7 @@ void Replica::try_execute(Effects& out) {
                 .request = s->committed_request};
     if (e.digest != kNullDigest) {
       const Request& r = s->committed_request;
-      if (auto result = service_.apply(r)) {
+      if (auto result = service_.apply(r, config_.mutation != Mutation::execute_twice)) {
         e.applied = true;
         e.result = *result;
         executed_request = true;

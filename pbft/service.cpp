@@ -17,10 +17,10 @@ Digest ServiceState::digest() const {
   return d == kNoDigest ? 1 : d;
 }
 
-std::optional<std::uint64_t> Service::apply(const Request& r) {
+std::optional<std::uint64_t> Service::apply(const Request& r, bool at_most_once) {
   if (r.client >= state_.clients.size()) return std::nullopt;
   auto& rec = state_.clients[r.client];
-  if (r.timestamp <= rec.timestamp) return std::nullopt;
+  if (at_most_once && r.timestamp <= rec.timestamp) return std::nullopt;
   state_.chain = combine(state_.chain, digest_of(r));
   ++state_.applied;
   rec = {r.timestamp, state_.chain};

@@ -30,7 +30,8 @@ class Service {
 
   // Applies the request unless its timestamp is not newer than the client's
   // last one (a duplicate). Returns the result when applied.
-  std::optional<std::uint64_t> apply(const Request& r);
+  // at_most_once off is the catalog's execute-twice: duplicates apply again.
+  std::optional<std::uint64_t> apply(const Request& r, bool at_most_once = true);
 
   // The reply cached for a client's request, if that request already executed.
   std::optional<std::uint64_t> cached_result(const Request& r) const;

@@ -154,6 +154,37 @@ bool new_primary_numbers_one_seq_twice(Mutation m) {
   return std::any_of(numbered.begin(), numbered.end(), [](const auto& e) { return e.second.size() > 1; });
 }
 
+// §4.3, §5.3.2: a fetched state is installed only when 2f+1 CHECKPOINTs
+// certify its digest. Replica 3, cut off, is sent a made-up state with the
+// real proof of checkpoint 2.
+bool installs_state_the_proof_does_not_certify(Mutation m) {
+  Cluster c(test_config(4, 2, 4, m));
+  c.isolate(3);
+  for (Timestamp t = 1; t <= 2; ++t) {
+    c.submit(0, request(0, t));
+    c.deliver_all();
+  }
+  const Digest real = c.replica(0).service_state().digest();
+  const std::vector<Checkpoint> proof{{2, real, 0}, {2, real, 1}, {2, real, 2}};
+  ServiceState made_up = c.replica(0).service_state();
+  made_up.chain ^= 1;
+  c.inject(0, 3, StateTransfer{2, std::make_shared<const ServiceState>(made_up), proof, 0});
+  return c.replica(3).last_executed() == 2;
+}
+
+// §4.1: a request executes at most once. Request (0, 1) executed at seq 1
+// is pre-prepared again at seq 2 (as a faulty primary may), and commits there.
+bool executes_a_request_twice(Mutation m) {
+  Cluster c(test_config(4, 2, 4, m));
+  const Request r = request(0, 1);
+  c.submit(0, r);
+  c.deliver_all();
+  for (ReplicaId b = 1; b < 4; ++b) c.inject(0, b, PrePrepare{0, 2, digest_of(r), r, 0});
+  c.deliver_all();
+  const auto& ex = c.executions(1);
+  return std::count_if(ex.begin(), ex.end(), [](const Execution& e) { return e.applied; }) > 1;
+}
+
 const std::map<Mutation, Detector>& detectors() {
   static const std::map<Mutation, Detector> table{
       {Mutation::prepare_quorum_short, prepared_on_own_prepare},
@@ -167,6 +198,8 @@ const std::map<Mutation, Detector>& detectors() {
       {Mutation::execute_before_commit, executes_without_commits},
       {Mutation::skip_newview_validation, tampered_new_view_accepted},
       {Mutation::newview_issues_before_o, new_primary_numbers_one_seq_twice},
+      {Mutation::state_transfer_skips_proof, installs_state_the_proof_does_not_certify},
+      {Mutation::execute_twice, executes_a_request_twice},
   };
   return table;
 }

@@ -23,7 +23,7 @@ done
 
 # The result lines agree; the counterexample is the same file, byte for byte.
 head -1 "$dir/merged.txt" | diff - <(head -1 "$dir/one-merged.txt") || fail "merged result differs from one search"
-grep -q '^violation in schedule 205 ' "$dir/merged.txt" || fail "expected schedule 205: $(head -1 "$dir/merged.txt")"
+grep -q '^violation in schedule 235 ' "$dir/merged.txt" || fail "expected schedule 235: $(head -1 "$dir/merged.txt")"
 ce=$(sed -n 's/^counterexample: //p' "$dir/merged.txt")
 cmp "$ce" "$dir/one.jsonl" || fail "the merged counterexample $ce differs from one search's"
 
