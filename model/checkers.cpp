@@ -45,6 +45,7 @@ Checkers::Checkers(const Scenario& s)
     r.replies.assign(s.config.max_clients, {0, 0});
   }
   states_.resize(4 * (s.config.watermark_window / s.config.checkpoint_interval) + 1);
+  for (auto& c : clients_) c.results.assign(kResultsKept, {0, 0});  // timestamps start at 1
 }
 
 void Checkers::fail(ViolationKind k, ReplicaId r, View v, Seq n, std::string what) {
@@ -95,9 +96,18 @@ void Checkers::on_execute(ReplicaId r, const pbft::Execution& e) {
                 fmt::format("integrity: replica {} applied client {}'s timestamp {} after {}", r,
                             e.request.client, e.request.timestamp, last));
   last = e.request.timestamp;
-  ClientLog& log = clients_[e.request.client];
-  if (log.results.size() < kResultsKept) log.results.emplace_back(e.request.timestamp, e.result);
-  else log.results[log.results_next++ % kResultsKept] = {e.request.timestamp, e.result};
+  // Agreement on results: the request's result in the committed history is
+  // the first honest one; every honest replica that applies it must compute
+  // the same (one that computes another has a diverged state, caught here
+  // before its next checkpoint), and a client must accept exactly that.
+  auto& [ts, result] = clients_[e.request.client].results[e.request.timestamp % kResultsKept];
+  if (ts == e.request.timestamp && result != e.result)
+    return fail(ViolationKind::agreement, r, e.view, e.seq,
+                fmt::format("agreement on results: replica {} computed {:016x} for client {}'s timestamp {}, "
+                            "but another honest replica computed {:016x}",
+                            r, e.result, e.request.client, ts, result));
+  ts = e.request.timestamp;
+  result = e.result;
 }
 
 void Checkers::on_stable(ReplicaId r, Seq n) {
@@ -202,19 +212,15 @@ void Checkers::on_submit(pbft::ClientId c, pbft::Timestamp t, std::uint64_t now_
 
 void Checkers::on_client_accept(pbft::ClientId c, pbft::Timestamp t, std::uint64_t result) {
   clients_[c].accepted = std::max(clients_[c].accepted, t);
-  bool seen = false;
-  for (const auto& [ts, res] : clients_[c].results) {
-    if (ts != t) continue;
-    if (res == result) return;
-    seen = true;
-  }
+  const auto& [ts, committed] = clients_[c].results[t % kResultsKept];
+  if (ts == t && committed == result) return;
   fail(ViolationKind::client_consistency, 0, 0, 0,
-       seen ? fmt::format("client consistency: client {} accepted result {:016x} for timestamp {}, "
-                          "but honest replicas computed another",
-                          c, result, t)
-            : fmt::format("client consistency: client {} accepted result {:016x} for timestamp {}, "
-                          "which no honest replica executed",
-                          c, result, t));
+       ts == t ? fmt::format("client consistency: client {} accepted result {:016x} for timestamp {}, "
+                             "but its result in the committed history is {:016x}",
+                             c, result, t, committed)
+               : fmt::format("client consistency: client {} accepted result {:016x} for timestamp {}, "
+                             "which no honest replica executed",
+                             c, result, t));
 }
 
 bool Checkers::all_executed() const {

@@ -108,8 +108,9 @@ class Checkers {
     std::vector<Outstanding> outstanding;  // submitted, not yet accepted
     std::size_t outstanding_head = 0;
     pbft::Timestamp accepted = 0;
-    std::vector<std::pair<pbft::Timestamp, std::uint64_t>> results;  // ring of recent results
-    std::size_t results_next = 0;
+    // Each request's result in the committed history, keyed by timestamp
+    // (a ring: a client has far fewer requests in flight than its size).
+    std::vector<std::pair<pbft::Timestamp, std::uint64_t>> results;
   };
   std::vector<ClientLog> clients_;
   std::optional<Violation> violation_;

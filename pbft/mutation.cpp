@@ -33,6 +33,8 @@ constexpr std::array kCatalog{
                  "a fetched state is installed only when 2f+1 CHECKPOINTs certify its digest (§4.3, §5.3.2)"},
     MutationInfo{Mutation::execute_twice, "execute-twice",
                  "a request executes at most once: the service skips a timestamp it already executed (§4.1)"},
+    MutationInfo{Mutation::reply_cache_stale, "reply-cache-stale",
+                 "a retransmitted request is answered only with its own cached reply (§4.1)"},
 };
 }  // namespace
 

@@ -22,6 +22,7 @@ enum class Mutation {
   newview_issues_before_o,    // a new primary numbers queued requests before installing O
   state_transfer_skips_proof, // a fetched state is installed without checking its proof
   execute_twice,              // the service executes a request it already executed
+  reply_cache_stale,          // a retransmission gets the client's latest cached reply, whatever it was for
 };
 
 struct MutationInfo {

@@ -45,7 +45,7 @@ void Replica::handle_request(const Request& r, bool from_client, Effects& out) {
   if (r.client >= config_.max_clients) return reject(Rejection::unknown_client, out);
   if (service_.executed(r)) {
     // Retransmission of an executed request: resend the cached reply (§4.1).
-    if (auto result = service_.cached_result(r); result && from_client)
+    if (auto result = service_.cached_result(r, config_.mutation != Mutation::reply_cache_stale); result && from_client)
       out.sends.push_back({Destination::client(r.client),
                            Reply{view_, r.timestamp, r.client, id_, *result}});
     return;
@@ -183,14 +183,17 @@ void Replica::handle_commit(ReplicaId from, const Commit& m, Effects& out) {
 }
 
 void Replica::check_committed(Slot& s, Effects& out) {
-  if (!s.prepared || s.matching_commits < config_.commit_quorum()) return;
-  if (s.committed) return;  // decided already (possibly in an earlier view)
+  if (!s.prepared || s.matching_commits < config_.commit_quorum() || s.reported_commit) return;
+  // Every committed-local decision is reported, once per view: one in a later
+  // view on a slot decided before must agree with it (§4.4), and the
+  // harness judges only what it is told.
+  s.reported_commit = true;
+  out.events.push_back({.kind = EventKind::committed, .view = view_, .seq = s.seq, .digest = s.pre_prepare.digest});
+  if (s.committed) return;  // decided already, in an earlier view: that decision executes
   s.committed = true;
   s.committed_digest = s.pre_prepare.digest;
   s.committed_request = s.pre_prepare.request;
   s.committed_view = view_;
-  out.events.push_back(
-      {.kind = EventKind::committed, .view = view_, .seq = s.seq, .digest = s.committed_digest});
   try_execute(out);
 }
 

@@ -104,7 +104,7 @@ void Replica::reset_votes() {
   for (Slot& s : slots_) {
     s.has_pre_prepare = false;
     s.matching_prepares = s.matching_commits = 0;
-    s.prepared = s.sent_commit = false;
+    s.prepared = s.sent_commit = s.reported_commit = false;
   }
   std::fill(votes_.begin(), votes_.end(), kNoDigest);
   std::fill(assigned_.begin(), assigned_.end(), 0);

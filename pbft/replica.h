@@ -56,6 +56,7 @@ class Replica {
     std::uint32_t matching_commits = 0;
     bool prepared = false;
     bool sent_commit = false;
+    bool reported_commit = false;  // committed-local reached in this view
     // Survive view changes: the newest certificate and the commit decision.
     bool has_cert = false;
     PrePrepare cert;

@@ -31,10 +31,10 @@ bool Service::executed(const Request& r) const {
   return r.client < state_.clients.size() && r.timestamp <= state_.clients[r.client].timestamp;
 }
 
-std::optional<std::uint64_t> Service::cached_result(const Request& r) const {
+std::optional<std::uint64_t> Service::cached_result(const Request& r, bool exact) const {
   if (r.client >= state_.clients.size()) return std::nullopt;
   const auto& rec = state_.clients[r.client];
-  if (rec.timestamp != r.timestamp || rec.timestamp == 0) return std::nullopt;
+  if ((exact ? rec.timestamp != r.timestamp : rec.timestamp < r.timestamp) || rec.timestamp == 0) return std::nullopt;
   return rec.result;
 }
 

@@ -34,7 +34,9 @@ class Service {
   std::optional<std::uint64_t> apply(const Request& r, bool at_most_once = true);
 
   // The reply cached for a client's request, if that request already executed.
-  std::optional<std::uint64_t> cached_result(const Request& r) const;
+  // `exact` off is the catalog's reply-cache-stale: the client's last result
+  // answers any older request too.
+  std::optional<std::uint64_t> cached_result(const Request& r, bool exact = true) const;
   bool executed(const Request& r) const;
 
   const ServiceState& state() const { return state_; }

@@ -84,7 +84,7 @@ TEST(Regressions, EveryStoredCounterexampleReplaysWithItsVerdictAndHash) {
 // NEW-VIEW's O may be relayed by faulty replicas, the same schedule meets
 // the bug earlier: R1, primary of view 13, at seq 17.)
 TEST(Regressions, NewPrimaryRenumberingIsFlaggedAtItsFirstDuplicatePrePrepare) {
-  const std::string path = std::string(PBFTSIM_CORPUS_DIR) + "/new-primary-renumbers-after-checkpoint-8f39867f.jsonl";
+  const std::string path = std::string(PBFTSIM_CORPUS_DIR) + "/new-primary-renumbers-after-checkpoint-ce6ba75c.jsonl";
   model::Trace t = model::read_trace(path);
   ASSERT_FALSE(t.verdict) << "the fixed replica runs this schedule clean";
   t.scenario.config.mutation = pbft::Mutation::newview_issues_before_o;

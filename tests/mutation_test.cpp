@@ -185,6 +185,23 @@ bool executes_a_request_twice(Mutation m) {
   return std::count_if(ex.begin(), ex.end(), [](const Execution& e) { return e.applied; }) > 1;
 }
 
+// §4.1: a retransmitted request is answered with its own result. Client 0's
+// requests 1 and 2 both executed; request 1 arrives again.
+bool answers_with_another_requests_result(Mutation m) {
+  Cluster c(test_config(4, 2, 4, m));
+  for (Timestamp t = 1; t <= 2; ++t) {
+    c.submit(0, request(0, t));
+    c.deliver_all();
+  }
+  std::uint64_t first = 0;
+  for (const Execution& e : c.executions(1))
+    if (e.applied && e.request == request(0, 1)) first = e.result;
+  for (const Send& s : c.submit(1, request(0, 1)).sends)
+    if (const auto* reply = std::get_if<Reply>(&s.message); reply && reply->timestamp == 1 && reply->result != first)
+      return true;
+  return false;
+}
+
 const std::map<Mutation, Detector>& detectors() {
   static const std::map<Mutation, Detector> table{
       {Mutation::prepare_quorum_short, prepared_on_own_prepare},
@@ -200,6 +217,7 @@ const std::map<Mutation, Detector>& detectors() {
       {Mutation::newview_issues_before_o, new_primary_numbers_one_seq_twice},
       {Mutation::state_transfer_skips_proof, installs_state_the_proof_does_not_certify},
       {Mutation::execute_twice, executes_a_request_twice},
+      {Mutation::reply_cache_stale, answers_with_another_requests_result},
   };
   return table;
 }

@@ -11,6 +11,35 @@
 namespace pbft::test {
 namespace {
 
+// §4.4: a slot decided in view 0 may be decided again in a later view, and
+// that decision must agree; the harness can only judge it when it is told.
+// Replica 1 commits seq 1 in view 0 (the only one to get the COMMITs), then
+// the view changes and seq 1 commits again in view 1: both are reported.
+TEST(ViewChange, ACommitInALaterViewOnADecidedSlotIsReported) {
+  Cluster c(test_config());
+  const Request r = request(0, 1);
+  c.submit_all(r);
+  c.deliver_if(!(of_kind(MessageKind::commit) && !to_replica(1)));
+  c.drop_if(of_kind(MessageKind::commit));
+  ASSERT_TRUE(c.replica(1).committed(1));
+  ASSERT_FALSE(c.replica(2).committed(1));
+  c.isolate(0);
+  // Replica 1 executed the request and stopped its timer; 2 and 3 time out,
+  // and their f+1 VIEW-CHANGEs take replica 1 along.
+  for (ReplicaId b = 2; b < 4; ++b) ASSERT_TRUE(c.fire_timer(b)) << "backup " << b << " has no timer";
+  c.deliver_all();
+  ASSERT_EQ(c.replica(1).view(), 1u);
+  std::set<View> views;
+  for (const Event& e : c.events_of(1, EventKind::committed)) {
+    EXPECT_EQ(e.seq, 1u);
+    EXPECT_EQ(e.digest, digest_of(r));
+    views.insert(e.view);
+  }
+  EXPECT_EQ(views, (std::set<View>{0, 1}));
+  EXPECT_EQ(c.count_events(1, EventKind::committed), 2u) << "once per view";
+  EXPECT_EQ(c.executions(1).size(), 1u) << "the first decision executes, once";
+}
+
 // §4.4: the request prepared in view 0 (its commits lost, then the primary
 // silenced) is re-issued by NEW-VIEW at the same seq with the same digest,
 // and every honest replica executes it there in view 1.

@@ -132,7 +132,8 @@ typedef struct pbftsim_execution {
 /* Protocol events, for the checkers, the traces and coverage. */
 enum {
   PBFTSIM_EVENT_PREPARED = 0,          /* seq prepared with digest in view */
-  PBFTSIM_EVENT_COMMITTED = 1,         /* seq committed-local with digest in view */
+  PBFTSIM_EVENT_COMMITTED = 1,         /* seq committed-local with digest in view (once per view,
+                                          also on a slot decided in an earlier view) */
   PBFTSIM_EVENT_CHECKPOINT_STABLE = 2, /* seq became stable; digest: the state digest */
   PBFTSIM_EVENT_VIEW_CHANGE_START = 3, /* sent VIEW-CHANGE for view */
   PBFTSIM_EVENT_NEW_VIEW_ENTERED = 4,  /* entered view */

@@ -192,6 +192,29 @@ TEST_F(CheckersTest, ClientConsistencyIgnoresFaultyReplicasResults) {
   EXPECT_TRUE(reported(c, ViolationKind::client_consistency));
 }
 
+TEST_F(CheckersTest, AgreementOnResultsAcrossHonestExecutions) {
+  Checkers c(s);
+  c.on_submit(0, 1, 0);
+  c.on_execute(0, exec(1, request(0, 1), 0xabc));
+  c.on_execute(1, exec(1, request(0, 1), 0xabc));  // the same result: fine
+  EXPECT_FALSE(c.failed());
+  // Every commit agreed, but replica 2's state diverged before seq 1.
+  c.on_execute(2, exec(1, request(0, 1), 0xdef));
+  EXPECT_TRUE(reported(c, ViolationKind::agreement, 2u, 1u,
+                       {"agreement on results", "replica 2 computed 0000000000000def", "client 0's timestamp 1"}));
+}
+
+TEST_F(CheckersTest, ClientConsistencyWantsTheCommittedResultNotAnyHonestOne) {
+  s.faults = {{3, StrategyKind::random}};
+  Checkers c(s);
+  c.on_submit(0, 1, 0);
+  c.on_execute(0, exec(1, request(0, 1), 0xabc));
+  c.on_execute(3, exec(1, request(0, 1), 0xdef));  // faulty: neither judged nor the history
+  c.on_client_accept(0, 1, 0xdef);
+  EXPECT_TRUE(reported(c, ViolationKind::client_consistency, {}, {},
+                       {"client 0", "timestamp 1", "committed history is 0000000000000abc"}));
+}
+
 TEST_F(CheckersTest, LocalSanityTwoPreparesOneSlot) {
   Checkers c(s);
   c.on_honest_send(1, pbft::Prepare{0, 3, kD1, 1});
