@@ -230,6 +230,17 @@ bool Checkers::all_executed() const {
   return true;
 }
 
+std::uint64_t Checkers::last_deadline_us() const {
+  if (!scenario_->check_liveness) return 0;
+  std::uint64_t last = 0;
+  for (const ClientLog& log : clients_)
+    for (std::size_t i = log.outstanding_head; i < log.outstanding.size(); ++i)
+      if (log.outstanding[i].timestamp > log.accepted)
+        last = std::max(last, std::max(scenario_->network.gst_us, log.outstanding[i].submitted_us) +
+                                  scenario_->liveness_bound_us);
+  return last;
+}
+
 void Checkers::check_liveness(std::uint64_t now_us, bool final) {
   if (!scenario_->check_liveness || violation_) return;
   const std::uint64_t gst = scenario_->network.gst_us;

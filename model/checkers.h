@@ -44,6 +44,10 @@ class Checkers {
   // primary alone waits for the next view change, catching up at
   // checkpoints), so the simulator reports that separately (all_executed).
   void check_liveness(std::uint64_t now_us, bool final);
+  // The latest liveness deadline of a request not yet accepted (0: none, or
+  // liveness not judged): a run goes on until it has passed, so every
+  // submitted request is judged.
+  std::uint64_t last_deadline_us() const;
 
   const std::optional<Violation>& violation() const { return violation_; }
   bool failed() const { return violation_.has_value(); }

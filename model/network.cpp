@@ -9,11 +9,21 @@ namespace {
 
 class TimedNetwork final : public Network {
  public:
-  explicit TimedNetwork(const Scenario& s) : net_(s.network), n_(s.config.n), horizon_us_(s.horizon_us) {
+  explicit TimedNetwork(const Scenario& s)
+      : net_(s.network), n_(s.config.n), scenario_horizon_us_(s.horizon_us), horizon_us_(s.horizon_us) {
     queue_.reserve(std::size_t{4} * n_ * n_);
   }
 
-  void clear() override { queue_.clear(); }
+  void clear() override {
+    queue_.clear();
+    horizon_us_ = scenario_horizon_us_;
+  }
+  std::uint64_t horizon_us() const override { return horizon_us_; }
+  bool extend_horizon(std::uint64_t until_us) override {
+    if (until_us <= horizon_us_) return false;
+    horizon_us_ = until_us;
+    return true;
+  }
 
   Transmission transmit(std::uint32_t from, std::uint32_t to, std::uint64_t now_us, Tape& tape) override {
     return timed_transmission(net_, n_, from, to, now_us, tape);
@@ -35,7 +45,7 @@ class TimedNetwork final : public Network {
  private:
   const NetworkConfig& net_;
   std::uint32_t n_;
-  std::uint64_t horizon_us_;
+  std::uint64_t scenario_horizon_us_, horizon_us_;
   EventQueue queue_;
 };
 

@@ -59,6 +59,10 @@ class Network {
   virtual void forget_timers(const std::function<bool(std::uint32_t index)>& stale,
                              const std::function<void(std::uint32_t index)>& drop) = 0;
   virtual bool idle() const = 0;  // nothing waits
+  // Timed: the run ends at the horizon; extend_horizon moves it later (for
+  // this run only: clear() restores it) and says whether it moved. Async has none.
+  virtual std::uint64_t horizon_us() const { return 0; }
+  virtual bool extend_horizon(std::uint64_t) { return false; }
 };
 
 std::unique_ptr<Network> make_network(const Scenario& s);

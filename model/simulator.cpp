@@ -430,14 +430,24 @@ bool Simulator::step() {
 RunResult Simulator::run(Tape& tape, TraceSink* sink) {
   reset(tape, sink);
   start();
+  bool reached_horizon = false;
   while (!checkers_.failed()) {
-    if (!step()) break;
+    if (!step()) {
+      // A request whose deadline lies past the horizon: run on until it has
+      // passed, so that every submitted request is judged (none undecided).
+      if (!network_->idle() && network_->extend_horizon(checkers_.last_deadline_us())) continue;
+      reached_horizon = true;
+      break;
+    }
     if (clients_done_ == clients_.size() && finished()) break;
   }
   stats_.end_time_us = now_us_;
   if (scenario_.network.mode == NetworkMode::timed) {
-    // Nothing left in flight means nothing will ever happen: judge at the horizon.
-    const std::uint64_t judged_at = network_->idle() ? std::max(now_us_, scenario_.horizon_us) : now_us_;
+    // Nothing happens before the horizon once the run has reached it, and
+    // nothing ever again when nothing is in flight.
+    const std::uint64_t judged_at =
+        reached_horizon ? std::max({now_us_, network_->horizon_us(), network_->idle() ? checkers_.last_deadline_us() : 0})
+                        : now_us_;
     checkers_.check_liveness(judged_at, true);
   }
   RunResult result;

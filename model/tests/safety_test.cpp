@@ -125,8 +125,8 @@ TEST(Safety, SplitCoalitionOfFIsSafeAtN7) {
   }
 }
 
-// Liveness is judged at the end of a timed run: the horizon must lie beyond
-// max(GST, submission) + bound for a stuck request to be reported.
+// Timed runs that judge liveness: every request is accepted within the bound
+// after max(GST, submission); a run lasts until every deadline has passed.
 Scenario live(std::uint32_t n, std::vector<Fault> faults, std::uint32_t requests) {
   Scenario s = small_scenario(n, NetworkMode::timed, std::move(faults), requests);
   s.check_liveness = true;
@@ -160,6 +160,26 @@ TEST(Liveness, CheckerReportsAStuckRequest) {
   ASSERT_TRUE(r.violation);
   EXPECT_EQ(r.violation->kind, ViolationKind::liveness);
   EXPECT_FALSE(r.all_executed);
+}
+
+// Every submitted request is judged: a run whose horizon comes before a
+// request's deadline goes on until the deadline has passed (before, the
+// run stopped at the horizon and the request was never judged).
+TEST(Liveness, ARequestWhoseDeadlineFallsPastTheHorizonIsStillJudged) {
+  Scenario stuck = live(4, {{1, StrategyKind::silent}, {2, StrategyKind::silent}}, 2);
+  stuck.horizon_us = 50'000;  // long before the 10 s bound
+  const RunResult r = run_seed(stuck, 1);
+  ASSERT_TRUE(r.violation) << "the stuck request went unjudged";
+  EXPECT_EQ(r.violation->kind, ViolationKind::liveness);
+  EXPECT_GE(r.stats.end_time_us, stuck.liveness_bound_us);
+
+  Scenario fine = live(4, {{3, StrategyKind::silent}}, 3);
+  fine.horizon_us = 50'000;  // one request takes longer than that
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    const RunResult ok = run_seed(fine, seed);
+    EXPECT_FALSE(ok.violation) << "seed " << seed << ": " << describe(ok);
+    EXPECT_EQ(ok.stats.accepted, 3u) << "seed " << seed << ": the run stopped before every request was judged";
+  }
 }
 
 // FIXED REGRESSION SEEDS, NOT A PROPERTY for all_executed: a replica that
