@@ -62,6 +62,11 @@ ScenarioSpace pbft_scenarios(const SweepConfig& c) {
   s.modes = {NetworkMode::timed};
   s.requests = {1};
   s.horizon_us = kPbftHorizonUs;
+  // Liveness where PBFT promises it (draw turns it on for malicious <= f):
+  // the request accepted within 10 s; GST is 0 on this network.
+  s.liveness = true;
+  s.liveness_bound_us = space::kLivenessBoundUs;
+  s.liveness_horizon_after_gst_us = kPbftHorizonUs;
   return s;
 }
 
@@ -93,11 +98,13 @@ class TrialRunner {
 
   TrialOutcome run_pbft(std::uint32_t m, Tape& tape) {
     const RunResult r = worlds_.get(pbft_trial(scenarios_, m, tape)).run(tape);  // outcomes only: no hashing
-    const bool success = m < c_.n && !r.violation && r.all_executed;
+    const bool liveness = r.violation && r.violation->kind == ViolationKind::liveness;
+    const bool safety = r.violation && !liveness;
+    const bool success = m < c_.n && !safety && r.all_executed;
     // One request submitted at time 0: its accept time is the latency (the
     // run's end if every replica executed it but the client did not hear back).
     const std::uint64_t latency = r.stats.latencies_us.empty() ? r.stats.end_time_us : r.stats.latencies_us.back();
-    return {.success = success, .agreement = success, .violation = r.violation.has_value(),
+    return {.success = success, .agreement = success, .violation = safety, .liveness_failure = liveness,
             .latency_us = success ? latency : 0, .sent = r.stats.sent, .committed = r.stats.accepted,
             .view_changes = r.stats.view_changes};
   }
@@ -118,6 +125,7 @@ PointResult summarise(const SweepConfig& c, std::uint32_t m, const TrialOutcome*
     p.successes += o.success;
     p.agreements += o.agreement;
     p.violations += o.violation;
+    p.liveness_failures += o.liveness_failure;
     p.sent += o.sent;
     p.committed += o.committed;
     p.view_changes += o.view_changes;
@@ -125,6 +133,7 @@ PointResult summarise(const SweepConfig& c, std::uint32_t m, const TrialOutcome*
   }
   std::sort(p.latencies_us.begin(), p.latencies_us.end());
   if (c.profile == Profile::seed) p.expected_success = seed_expectation(c.n, m).success;
+  p.liveness_judged = c.profile == Profile::pbft && m <= (c.n - 1) / 3;
   return p;
 }
 
@@ -170,6 +179,7 @@ void PointResult::absorb(const PointResult& q) {
   successes += q.successes;
   agreements += q.agreements;
   violations += q.violations;
+  liveness_failures += q.liveness_failures;
   sent += q.sent;
   committed += q.committed;
   view_changes += q.view_changes;
@@ -265,18 +275,23 @@ std::string sweep_table(const SweepResult& r) {
                                 profile_name(c.profile), c.n, (c.n - 1) / 3, c.malicious.first, c.malicious.last,
                                 c.trials, c.seed, seed ? "" : fmt::format(", strategy {}", c.strategy),
                                 c.shard.count > 1 ? fmt::format(", shard {}", shard_text(c.shard)) : "");
-  out += fmt::format("{:>9} {:>7} {:>8} {:>9} {:>11} {:>8} {:>8} {:>8} {:>12} {:>13}\n", "malicious", "trials",
-                     "success", seed ? "analytic" : "", "violations", "p50_ms", "p95_ms", "p99_ms", "msgs/commit",
-                     "view_changes");
+  // The liveness column only where liveness can be judged: the pbft profile.
+  const auto liveness = [&](std::string cell) { return seed ? std::string() : fmt::format(" {:>9}", cell); };
+  out += fmt::format("{:>9} {:>7} {:>8} {:>9} {:>11}{} {:>8} {:>8} {:>8} {:>12} {:>13}\n", "malicious", "trials",
+                     "success", seed ? "analytic" : "", "violations", liveness("liveness"), "p50_ms", "p95_ms",
+                     "p99_ms", "msgs/commit", "view_changes");
   for (const auto& p : r.points) {
     const auto msgs = p.msgs_per_commit();
-    out += fmt::format("{:>9} {:>7} {:>8.3f} {:>9} {:>11} {:>8} {:>8} {:>8} {:>12} {:>13.2f}\n", p.malicious,
+    out += fmt::format("{:>9} {:>7} {:>8.3f} {:>9} {:>11}{} {:>8} {:>8} {:>8} {:>12} {:>13.2f}\n", p.malicious,
                        p.trials, p.success_rate(),
                        p.expected_success ? fmt::format("{:.3f}", *p.expected_success) : "", p.violations,
+                       liveness(p.liveness_judged ? fmt::format("{}", p.liveness_failures) : "n/a"),
                        ms(p.latency_ms(50)), ms(p.latency_ms(95)), ms(p.latency_ms(99)),
                        msgs ? fmt::format("{:.1f}", *msgs) : "n/a", p.view_changes_per_trial());
   }
-  out += "(latency: virtual ms over successful trials; violations: safety; view_changes: per trial)\n\n";
+  out += seed ? "(latency: virtual ms over successful trials; violations: safety; view_changes: per trial)\n\n"
+              : "(latency: virtual ms over successful trials; violations: safety; liveness: trials whose request "
+                "was not accepted within 10 s, judged for malicious <= f; view_changes: per trial)\n\n";
   for (const auto& p : r.points) {
     const auto avg = p.mean_latency_ms();
     out += fmt::format("malicious={} | success={}/{} | avg_latency={} | digest_agreement={}/{}\n", p.malicious,
@@ -289,11 +304,13 @@ std::string sweep_table(const SweepResult& r) {
 std::string sweep_csv(const SweepResult& r) {
   std::string out =
       "profile,n,malicious,trials,successes,success_rate,expected_success,digest_agreement,safety_violations,"
-      "latency_p50_ms,latency_p95_ms,latency_p99_ms,avg_latency_ms,msgs_per_commit,view_changes_per_trial\n";
+      "liveness_failures,latency_p50_ms,latency_p95_ms,latency_p99_ms,avg_latency_ms,msgs_per_commit,"
+      "view_changes_per_trial\n";
   for (const auto& p : r.points)
-    out += fmt::format("{},{},{},{},{},{:.4f},{},{},{},{},{},{},{},{},{:.3f}\n", profile_name(r.config.profile),
+    out += fmt::format("{},{},{},{},{},{:.4f},{},{},{},{},{},{},{},{},{},{:.3f}\n", profile_name(r.config.profile),
                        r.config.n, p.malicious, p.trials, p.successes, p.success_rate(), field(p.expected_success, 4),
-                       p.agreements, p.violations, field(p.latency_ms(50), 3), field(p.latency_ms(95), 3),
+                       p.agreements, p.violations, p.liveness_judged ? fmt::format("{}", p.liveness_failures) : "",
+                       field(p.latency_ms(50), 3), field(p.latency_ms(95), 3),
                        field(p.latency_ms(99), 3), field(p.mean_latency_ms(), 3), field(p.msgs_per_commit(), 2),
                        p.view_changes_per_trial());
   return out;

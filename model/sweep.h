@@ -53,7 +53,8 @@ std::uint64_t trial_seed(std::uint64_t seed, std::uint32_t malicious, std::uint3
 struct TrialOutcome {
   bool success = false;    // seed: every honest replica committed in 2 s; pbft: executed in 10 s, no violation
   bool agreement = false;  // a success whose honest commits all carry the primary's true digest
-  bool violation = false;  // safety: seed, two honest digests differ; pbft, any checker
+  bool violation = false;  // safety: seed, two honest digests differ; pbft, any safety checker
+  bool liveness_failure = false;  // pbft, malicious <= f: the request not accepted within the bound
   std::uint64_t latency_us = 0;  // successful trials: last honest commit (seed) or client accept (pbft)
   std::uint64_t sent = 0, committed = 0, view_changes = 0;
   friend bool operator==(const TrialOutcome&, const TrialOutcome&) = default;
@@ -61,6 +62,9 @@ struct TrialOutcome {
 
 struct PointResult {
   std::uint32_t malicious = 0, trials = 0, successes = 0, agreements = 0, violations = 0;
+  // Liveness is judged where PBFT promises it: the pbft profile, malicious <= f.
+  bool liveness_judged = false;
+  std::uint32_t liveness_failures = 0;
   std::uint64_t sent = 0, committed = 0, view_changes = 0;
   std::vector<std::uint64_t> latencies_us;  // of the successful trials, sorted
   std::optional<double> expected_success;   // seed profile: the analytic rate

@@ -27,6 +27,7 @@ std::string sweep_json(const SweepResult& r) {
                       {"expected_success", value(p.expected_success)},
                       {"digest_agreement", p.agreements},
                       {"safety_violations", p.violations},
+                      {"liveness_failures", p.liveness_judged ? Json(p.liveness_failures) : Json(nullptr)},
                       {"latency_ms", {{"p50", value(p.latency_ms(50))},
                                       {"p95", value(p.latency_ms(95))},
                                       {"p99", value(p.latency_ms(99))},
@@ -81,6 +82,10 @@ SweepResult sweep_from_json(const nlohmann::json& j, const std::string& name) {
     p.successes = in.small(q, "successes");
     p.agreements = in.small(q, "digest_agreement");
     p.violations = in.small(q, "safety_violations");
+    if (q.contains("liveness_failures") && !q["liveness_failures"].is_null()) {  // absent or null: not judged
+      p.liveness_judged = true;
+      p.liveness_failures = in.small(q, "liveness_failures");
+    }
     p.sent = in.number(q, "messages_sent");
     p.committed = in.number(q, "requests_committed");
     p.view_changes = in.number(q, "view_changes");

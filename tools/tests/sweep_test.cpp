@@ -89,7 +89,33 @@ TEST(Sweep, PbftIsLiveAndSafeUpToF) {
   for (const PointResult& p : run_sweep(c).points) {
     EXPECT_EQ(p.successes, p.trials) << "malicious=" << p.malicious;
     EXPECT_EQ(p.violations, 0u) << "malicious=" << p.malicious;
+    EXPECT_TRUE(p.liveness_judged) << "malicious=" << p.malicious;
+    EXPECT_EQ(p.liveness_failures, 0u) << "malicious=" << p.malicious;
   }
+}
+
+// Liveness is judged where PBFT promises it (the pbft profile, m <= f) and
+// reported per point: in the table, the CSV and the JSON, which merges.
+TEST(Sweep, LivenessIsJudgedWherePbftPromisesItAndReportedPerPoint) {
+  SweepResult r = run_sweep({.profile = Profile::pbft, .n = 4, .malicious = {0, 2}, .trials = 10});
+  ASSERT_EQ(r.points.size(), 3u);
+  EXPECT_TRUE(r.points[0].liveness_judged);
+  EXPECT_TRUE(r.points[1].liveness_judged);
+  EXPECT_FALSE(r.points[2].liveness_judged) << "m = 2 > f: PBFT promises nothing";
+  for (const PointResult& p : run_sweep({.n = 4, .malicious = {0, 1}, .trials = 10}).points)
+    EXPECT_FALSE(p.liveness_judged) << "the seed profile has no liveness to judge";
+
+  r.points[1].liveness_failures = 3;  // as a replica with a liveness bug would
+  const std::string table = sweep_table(r);
+  EXPECT_NE(table.find(" liveness "), std::string::npos) << table;
+  EXPECT_NE(table.find("      n/a "), std::string::npos) << table;
+  const std::string csv = sweep_csv(r);
+  EXPECT_NE(csv.find(",safety_violations,liveness_failures,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",0,3,"), std::string::npos) << csv;
+  const SweepResult back = sweep_from_json(nlohmann::json::parse(sweep_json(r)), "sweep.json");
+  EXPECT_EQ(back.points[1].liveness_failures, 3u);
+  EXPECT_TRUE(back.points[1].liveness_judged);
+  EXPECT_FALSE(back.points[2].liveness_judged);
 }
 
 TEST(Sweep, DefaultConfigurationIsTheTutorials) {
