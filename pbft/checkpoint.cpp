@@ -31,9 +31,12 @@ void Replica::handle_checkpoint(ReplicaId from, const Checkpoint& m, Effects& ou
     // A replica that missed more than L sequence numbers never sees the
     // checkpoints that would move its window; f+1 matching announcements
     // beyond it (one from an honest replica) make it fetch the state (§5.3.2).
-    Checkpoint& far = far_checkpoints_[voter];
-    if (m.seq > far.seq) {
-      far = {m.seq, m.state_digest, voter};
+    const auto mine = far_checkpoints_.begin() + static_cast<std::ptrdiff_t>(voter * kFarPerSender);
+    const auto end = mine + kFarPerSender;
+    auto oldest = std::min_element(mine, end, [](const auto& a, const auto& b) { return a.seq < b.seq; });
+    // One announcement per sender and seq (the first), replacing its oldest.
+    if (std::none_of(mine, end, [&](const Checkpoint& c) { return c.seq == m.seq; }) && m.seq > oldest->seq) {
+      *oldest = {m.seq, m.state_digest, voter};
       std::uint32_t matching = 0;
       for (const Checkpoint& c : far_checkpoints_)
         matching += c.seq == m.seq && c.state_digest == m.state_digest;
@@ -119,6 +122,9 @@ void Replica::handle_state_transfer(ReplicaId from, const StateTransfer& m, Effe
   out.installed_state = m.state;
   try_execute(out);
   issue_pending(out);
+  // The requests the state covers no longer wait: without this, the timer
+  // armed for them fired later and the replica left the view alone.
+  request_timer_after_progress(out);
 }
 
 }  // namespace pbft

@@ -227,6 +227,10 @@ void Replica::try_execute(Effects& out) {
   }
   if (!executed_request) return;
   consecutive_view_changes_ = 0;
+  request_timer_after_progress(out);
+}
+
+void Replica::request_timer_after_progress(Effects& out) {
   if (in_view_change_) return;
   // Stop the timer, or restart it while other requests still wait (§4.5.2);
   // a primary keeps one only once a client resent (handle_request).

@@ -15,7 +15,7 @@ Replica::Replica(Config config, ReplicaId id)
       checkpoint_votes_(std::size_t{config.watermark_window / config.checkpoint_interval} * config.n,
                         kNoDigest),
       checkpoint_vote_seq_(config.watermark_window / config.checkpoint_interval, 0),
-      far_checkpoints_(config.n),
+      far_checkpoints_(std::size_t{config.n} * kFarPerSender),
       fetch_wanted_(config.n, 0),
       pending_(config.max_clients),
       assigned_(config.max_clients, 0),

@@ -83,6 +83,9 @@ class Replica {
   void check_prepared(Slot& s, Effects& out);
   void check_committed(Slot& s, Effects& out);
   void try_execute(Effects& out);
+  // After executing requests or installing a state: the view-change timer
+  // runs on only while a request still waits (§4.5.2).
+  void request_timer_after_progress(Effects& out);
   bool admit_normal(ReplicaId from, ReplicaId claimed, View v, Seq n, const Message& m,
                     Effects& out, ReplicaId& voter);
 
@@ -138,8 +141,11 @@ class Replica {
   // Checkpoint votes for (h, h+L]: checkpoint_votes_[(seq/K) % (L/K)][sender].
   std::vector<Digest> checkpoint_votes_;
   std::vector<Seq> checkpoint_vote_seq_;
-  // Per sender, the newest CHECKPOINT it announced above this replica's high
-  // watermark: f+1 matching ones mean this replica fell behind (§5.3.2).
+  // Per sender, the kFarPerSender newest CHECKPOINTs it announced above this
+  // replica's high watermark (sender r's at [r*k, (r+1)*k)): f+1 matching
+  // ones mean this replica fell behind (§5.3.2). Keeping only the newest
+  // missed a match when one sender had moved on to the next checkpoint.
+  static constexpr std::size_t kFarPerSender = 4;
   std::vector<Checkpoint> far_checkpoints_;
   // Per replica, the checkpoint it asked this one's state for (0: none).
   std::vector<Seq> fetch_wanted_;

@@ -148,5 +148,55 @@ TEST(StateTransfer, ReplicaBehindBeyondWindowCatchesUp) {
   EXPECT_EQ(c.replica(3).service_state(), c.replica(0).service_state());
 }
 
+// §4.5.2: a backup's timer runs while it waits to execute a request. One that
+// catches up by state transfer no longer waits for the requests the state
+// covers, so its timer stops; before, it stayed armed and the replica later
+// left the view alone (issue 14, item 6).
+TEST(StateTransfer, CatchingUpStopsTheTimerOfTheRequestsTheStateCovers) {
+  Cluster c(test_config(4, 2, 4));
+  c.isolate(3);
+  c.submit(3, request(0, 1));  // replica 3 waits for it; its forward to the primary is lost
+  run_requests(c, 0, 1, 4);
+  ASSERT_EQ(c.replica(0).stable_seq(), 4u);
+  c.clear_drop_rules();
+  c.inject(3, 0, FetchState{4, 3});
+  c.deliver_all();
+  ASSERT_EQ(c.replica(3).last_executed(), 4u);
+  EXPECT_FALSE(c.fire_timer(3)) << "nothing waits, yet the timer is armed";
+  EXPECT_EQ(c.replica(3).view(), 0u);
+  EXPECT_FALSE(c.replica(3).in_view_change());
+}
+
+// ... and while a request the state does not cover still waits, the timer
+// runs on for it.
+TEST(StateTransfer, CatchingUpKeepsTheTimerForARequestStillWaiting) {
+  Cluster c(test_config(4, 2, 4));
+  c.isolate(3);
+  c.submit(3, request(1, 1));  // never reaches the others
+  run_requests(c, 0, 1, 4);
+  c.clear_drop_rules();
+  c.drop_forever(of_kind(MessageKind::request));  // nor now
+  c.inject(3, 0, FetchState{4, 3});
+  c.deliver_all();
+  ASSERT_EQ(c.replica(3).last_executed(), 4u);
+  EXPECT_TRUE(c.fire_timer(3)) << "client 1's request still waits";
+}
+
+// §5.3.2: f+1 matching CHECKPOINTs above the high watermark make a replica
+// fetch the state. Replica 0's announcement of 8 arrives, then its 10, then
+// replica 2's 8: f+1 = 2 replicas announced (8, d). Before, only each
+// sender's newest far checkpoint was kept, so 0's 8 was forgotten when its
+// 10 came and replica 3 never fetched (issue 14, item 6).
+TEST(StateTransfer, FPlusOneFarCheckpointsMatchEvenWhenOneSenderMovedOn) {
+  Cluster c(test_config(4, 2, 4));  // replica 3's high watermark: 4
+  const Digest d8 = 0x88, d10 = 0x1010;
+  c.inject(0, 3, Checkpoint{8, d8, 0});
+  c.inject(0, 3, Checkpoint{10, d10, 0});
+  EXPECT_EQ(c.count_in_flight(of_kind(MessageKind::fetch_state) && from_replica(3)), 0u);
+  c.inject(2, 3, Checkpoint{8, d8, 2});
+  EXPECT_GT(c.count_in_flight(of_kind(MessageKind::fetch_state) && from_replica(3)), 0u)
+      << "replicas 0 and 2 both announced checkpoint 8";
+}
+
 }  // namespace
 }  // namespace pbft::test
