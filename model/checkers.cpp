@@ -45,7 +45,10 @@ Checkers::Checkers(const Scenario& s)
     r.replies.assign(s.config.max_clients, {0, 0});
   }
   states_.resize(4 * (s.config.watermark_window / s.config.checkpoint_interval) + 1);
-  for (auto& c : clients_) c.results.assign(kResultsKept, {0, 0});  // timestamps start at 1
+  // Keyed by timestamp: a client's timestamps run 1..requests, so a ring one
+  // longer never reuses a slot (and a search copies these for every run).
+  const std::size_t results = std::min<std::size_t>(kResultsKept, std::size_t{s.workload.requests_per_client} + 1);
+  for (auto& c : clients_) c.results.assign(results, {0, 0});  // timestamps start at 1
 }
 
 void Checkers::fail(ViolationKind k, ReplicaId r, View v, Seq n, std::string what) {
@@ -100,7 +103,7 @@ void Checkers::on_execute(ReplicaId r, const pbft::Execution& e) {
   // the first honest one; every honest replica that applies it must compute
   // the same (one that computes another has a diverged state, caught here
   // before its next checkpoint), and a client must accept exactly that.
-  auto& [ts, result] = clients_[e.request.client].results[e.request.timestamp % kResultsKept];
+  auto& [ts, result] = clients_[e.request.client].results[e.request.timestamp % clients_[e.request.client].results.size()];
   if (ts == e.request.timestamp && result != e.result)
     return fail(ViolationKind::agreement, r, e.view, e.seq,
                 fmt::format("agreement on results: replica {} computed {:016x} for client {}'s timestamp {}, "
@@ -212,7 +215,7 @@ void Checkers::on_submit(pbft::ClientId c, pbft::Timestamp t, std::uint64_t now_
 
 void Checkers::on_client_accept(pbft::ClientId c, pbft::Timestamp t, std::uint64_t result) {
   clients_[c].accepted = std::max(clients_[c].accepted, t);
-  const auto& [ts, committed] = clients_[c].results[t % kResultsKept];
+  const auto& [ts, committed] = clients_[c].results[t % clients_[c].results.size()];
   if (ts == t && committed == result) return;
   fail(ViolationKind::client_consistency, 0, 0, 0,
        ts == t ? fmt::format("client consistency: client {} accepted result {:016x} for timestamp {}, "
