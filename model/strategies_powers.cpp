@@ -65,9 +65,7 @@ class Repropose final : public Wrapped {
     // Prefer requests the service already executed: the interesting re-proposal.
     std::vector<const pbft::Request*> executed;
     for (const auto& r : known)
-      if (r.client < replica_.service_state().clients.size() &&
-          replica_.service_state().clients[r.client].timestamp >= r.timestamp)
-        executed.push_back(&r);
+      if (replica_.service_state().executed(r)) executed.push_back(&r);
     const pbft::Request& r = executed.empty()
                                  ? known[ctx.tape.pick(static_cast<std::uint32_t>(known.size()))]
                                  : *executed[ctx.tape.pick(static_cast<std::uint32_t>(executed.size()))];

@@ -27,9 +27,7 @@ std::optional<std::uint64_t> Service::apply(const Request& r, bool at_most_once)
   return state_.chain;
 }
 
-bool Service::executed(const Request& r) const {
-  return r.client < state_.clients.size() && r.timestamp <= state_.clients[r.client].timestamp;
-}
+bool Service::executed(const Request& r) const { return state_.executed(r); }
 
 std::optional<std::uint64_t> Service::cached_result(const Request& r, bool exact) const {
   if (r.client >= state_.clients.size()) return std::nullopt;

@@ -21,6 +21,10 @@ struct ServiceState {
   Digest chain = 0;
   std::vector<ClientRecord> clients;  // indexed by client id
   Digest digest() const;
+  // The request's timestamp is not newer than its client's last executed one.
+  bool executed(const Request& r) const {
+    return r.client < clients.size() && r.timestamp <= clients[r.client].timestamp;
+  }
   friend bool operator==(const ServiceState&, const ServiceState&) = default;
 };
 
