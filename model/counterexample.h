@@ -25,9 +25,11 @@ struct Counterexample {
 // from the found run instead (the fuzzers put its event hash in the name).
 // Throws InputError when the trace cannot be written (the user's problem)
 // and InternalError when the violation does not reproduce (a determinism
-// bug: ours).
-Counterexample record_counterexample(const Scenario& s, Tape tape, const std::string& path, bool shrink);
+// bug: ours). `max_runs` caps the minimizer.
+Counterexample record_counterexample(const Scenario& s, Tape tape, const std::string& path, bool shrink,
+                                     std::uint64_t max_runs = kDefaultMinimizeRuns);
 Counterexample record_counterexample(const Scenario& s, Tape tape,
-                                     const std::function<std::string(const RunResult&)>& path_for, bool shrink);
+                                     const std::function<std::string(const RunResult&)>& path_for, bool shrink,
+                                     std::uint64_t max_runs = kDefaultMinimizeRuns);
 
 }  // namespace model

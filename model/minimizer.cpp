@@ -1,79 +1,214 @@
 #include "model/minimizer.h"
 
+#include <algorithm>
+#include <memory>
+
+#include "model/scenario_shrink.h"
 #include "model/trace.h"
 
 namespace model {
 
 namespace {
+// Fresh schedules tried per scenario: a fiftieth of the run cap (2,000
+// at the default), so a cap set low for a slow replica leaves most of it
+// to the tape.
+constexpr std::uint64_t research_seeds(std::uint64_t max_runs) { return std::max<std::uint64_t>(1, max_runs / 50); }
+
 // Picks past the end of a tape answer 0, so trailing zeros say nothing.
 std::vector<std::uint32_t> trimmed(std::vector<std::uint32_t> tape) {
   while (!tape.empty() && tape.back() == 0) tape.pop_back();
   return tape;
 }
 
+struct Outcome {
+  std::vector<std::uint32_t> consumed;  // the picks the run really used, trimmed
+  RunResult result;
+};
+
+// Runs a tape on a scenario's world, which is built once and reused (setting
+// up replicas costs as much as a short run).
+class Runner {
+ public:
+  explicit Runner(const Scenario& s) : sim_(std::make_unique<Simulator>(s)) { sim_->set_hashing(false); }
+  const Scenario& scenario() const { return sim_->scenario(); }
+  Outcome run(const std::vector<std::uint32_t>& tape, bool hashing = false) {
+    Tape t = Tape::from_values(tape);
+    t.record(true);
+    sim_->set_hashing(hashing);
+    Outcome o{{}, sim_->run(t)};
+    o.consumed = trimmed(t.recorded());
+    return o;
+  }
+  Outcome run_seeded(std::uint64_t seed) {
+    Tape t = Tape::from_seed(seed);
+    t.record(true);
+    sim_->set_hashing(false);
+    Outcome o{{}, sim_->run(t)};
+    o.consumed = trimmed(t.recorded());
+    return o;
+  }
+
+ private:
+  std::unique_ptr<Simulator> sim_;
+};
+
+bool shows(const RunResult& r, ViolationKind kind) { return r.violation && r.violation->kind == kind; }
+
 class Search {
  public:
   Search(Minimized& best, ViolationKind kind, std::uint64_t max_runs)
-      : best_(best), kind_(kind), max_runs_(max_runs) {}
+      : best_(best), kind_(kind), max_runs_(max_runs), runner_(best.scenario) {}
 
   bool budget_left() const { return best_.runs < max_runs_; }
 
-  // Runs the candidate; adopts it (with the picks it really consumed) when
-  // it still shows the same kind of violation.
-  bool try_candidate(const Scenario& s, const std::vector<std::uint32_t>& tape) {
+  // Adopts a simpler scenario when the current tape still shows the
+  // violation on it in no more deliveries.
+  bool try_scenario(const Scenario& s) {
     if (!budget_left()) return false;
     ++best_.runs;
-    Tape t = Tape::from_values(tape);
-    auto rec = run_recorded(s, t);
-    if (!rec.result.violation || rec.result.violation->kind != kind_) return false;
+    Runner candidate(s);
+    Outcome o = candidate.run(best_.tape);
+    if (!acceptable(o.result)) return false;
+    runner_ = std::move(candidate);
+    adopt(std::move(o));
     best_.scenario = s;
-    best_.tape = trimmed(std::move(rec.tape));
-    best_.result = std::move(rec.result);
     return true;
   }
 
+  // Adopts a tape (as the picks it really consumed, which are never more
+  // than it had) under the same rule.
+  bool try_tape(const std::vector<std::uint32_t>& tape, bool shorter_story = false) {
+    if (!budget_left()) return false;
+    ++best_.runs;
+    Outcome o = runner_.run(tape);
+    if (!acceptable(o.result)) return false;
+    if (shorter_story && o.result.stats.delivered == best_.result.stats.delivered) return false;
+    adopt(std::move(o));
+    return true;
+  }
+
+  bool simplify_scenario() {
+    bool changed = false;
+    for (bool again = true; again && budget_left();) {
+      again = false;
+      for (const Scenario& s : simpler_scenarios(best_.scenario))
+        if (try_scenario(s)) {
+          again = changed = true;
+          break;  // the candidates of the new scenario differ
+        }
+    }
+    return changed;
+  }
+
+  // Fresh schedules of the scenario and of each simpler one: the violating
+  // run with the fewest deliveries is kept when it is shorter than the best
+  // so far, so what the minimizer returns depends little on where the
+  // search that found the violation started.
+  bool research(std::uint64_t seeds) {
+    bool changed = research_one(best_.scenario, seeds);
+    for (const Scenario& s : simpler_scenarios(best_.scenario)) changed |= research_one(s, seeds);
+    return changed;
+  }
+
+  // Delta debugging: delete halves, quarters, ... of the tape.
   void delete_runs() {
-    for (std::size_t chunk = best_.tape.size() / 2; chunk >= 1 && budget_left(); chunk /= 2) {
+    for (std::size_t chunk = best_.tape.size() / 2; chunk >= 2 && budget_left(); chunk /= 2) {
       for (std::size_t i = 0; i < best_.tape.size() && budget_left();) {
         auto candidate = best_.tape;
         candidate.erase(candidate.begin() + static_cast<std::ptrdiff_t>(i),
                         candidate.begin() + static_cast<std::ptrdiff_t>(std::min(i + chunk, candidate.size())));
-        if (!try_candidate(best_.scenario, candidate)) i += chunk;
+        if (!try_tape(candidate)) i += chunk;
       }
     }
   }
 
-  void lower_values() {
-    for (std::size_t i = 0; i < best_.tape.size() && budget_left(); ++i) {
-      for (std::uint32_t v = best_.tape[i]; v > 0 && i < best_.tape.size() && budget_left();) {
+  // Every single choice raised a little: in async mode a higher pick
+  // delivers a later message (or fires a timer), which can leave out a
+  // delivery the violation did not need. Kept only for a shorter story.
+  bool raise_choices() {
+    bool changed = false;
+    for (std::size_t i = 0; i < best_.tape.size() && budget_left(); ++i)
+      for (std::uint32_t step : {1u, 2u, 3u, 4u, 8u, 16u}) {
         auto candidate = best_.tape;
-        candidate[i] = 0;
-        if (try_candidate(best_.scenario, candidate)) break;
-        candidate[i] = v / 2;
-        if (!try_candidate(best_.scenario, candidate)) break;
-        v = i < best_.tape.size() ? best_.tape[i] : 0;
+        candidate[i] += step;
+        if (try_tape(candidate, /*shorter_story=*/true)) {
+          changed = true;
+          break;
+        }
       }
-    }
+    return changed;
   }
 
-  bool shrink_workload() {
-    Scenario s = best_.scenario;
-    if (s.workload.requests_per_client > 1) {
-      --s.workload.requests_per_client;
-      if (try_candidate(s, best_.tape)) return true;
-      s = best_.scenario;
+  // Every single choice: removed, else set to 0, else lowered by bisection
+  // between a value known to lose the violation and one known to keep it.
+  bool single_choices() {
+    bool changed = false;
+    for (std::size_t i = 0; i < best_.tape.size() && budget_left();) {
+      if (try_tape(without(best_.tape, i))) {
+        changed = true;
+        continue;  // a new choice now sits at i
+      }
+      if (best_.tape[i] > 0) changed |= lower(i);
+      ++i;
     }
-    if (s.workload.clients > 1) {
-      --s.workload.clients;
-      if (try_candidate(s, best_.tape)) return true;
-    }
-    return false;
+    return changed;
   }
 
  private:
+  bool research_one(const Scenario& s, std::uint64_t seeds) {
+    for (const Scenario& done : researched_)
+      if (done == s) return false;  // the same seeds would give the same runs
+    researched_.push_back(s);
+    Runner runner(s);
+    std::optional<Outcome> shortest;
+    for (std::uint64_t seed = 1; seed <= seeds && budget_left(); ++seed) {
+      ++best_.runs;
+      Outcome o = runner.run_seeded(seed);
+      const std::uint64_t bound = shortest ? shortest->result.stats.delivered : best_.result.stats.delivered;
+      if (shows(o.result, kind_) && o.result.stats.delivered < bound) shortest = std::move(o);
+    }
+    if (!shortest) return false;
+    runner_ = std::move(runner);
+    adopt(std::move(*shortest));
+    best_.scenario = s;
+    return true;
+  }
+  bool acceptable(const RunResult& r) const {
+    return shows(r, kind_) && r.stats.delivered <= best_.result.stats.delivered;
+  }
+  void adopt(Outcome o) {
+    best_.tape = std::move(o.consumed);
+    best_.result = std::move(o.result);
+  }
+  static std::vector<std::uint32_t> without(std::vector<std::uint32_t> tape, std::size_t i) {
+    tape.erase(tape.begin() + static_cast<std::ptrdiff_t>(i));
+    return tape;
+  }
+  bool lower_to(std::size_t i, std::uint32_t v) {
+    auto candidate = best_.tape;
+    candidate[i] = v;
+    return try_tape(candidate);
+  }
+  bool lower(std::size_t i) {
+    if (lower_to(i, 0)) return true;
+    std::uint32_t fails = 0;
+    bool changed = false;
+    while (i < best_.tape.size() && best_.tape[i] > fails + 1 && budget_left()) {
+      const std::uint32_t keeps = best_.tape[i];
+      const std::uint32_t mid = fails + (keeps - fails) / 2;
+      if (lower_to(i, mid))
+        changed = true;
+      else
+        fails = mid;
+    }
+    return changed;
+  }
+
   Minimized& best_;
   ViolationKind kind_;
   std::uint64_t max_runs_;
+  Runner runner_;
+  std::vector<Scenario> researched_;
 };
 }  // namespace
 
@@ -81,25 +216,47 @@ std::optional<Minimized> minimize(const Scenario& s, const std::vector<std::uint
                                   std::uint64_t max_runs) {
   Minimized best{s, {}, {}, 1};
   {
-    Tape t = Tape::from_values(tape);
-    auto rec = run_recorded(s, t);
-    if (!rec.result.violation) return std::nullopt;
-    best.tape = trimmed(std::move(rec.tape));
-    best.result = std::move(rec.result);
+    Outcome o = Runner(s).run(tape);
+    if (!o.result.violation) return std::nullopt;
+    best.tape = std::move(o.consumed);
+    best.result = std::move(o.result);
   }
   Search search(best, best.result.violation->kind, max_runs);
-  for (int round = 0; round < 4 && search.budget_left(); ++round) {
-    const auto before = best.tape;
-    const auto workload_before = best.scenario.workload.requests_per_client + best.scenario.workload.clients;
+  for (bool changed = true; changed && search.budget_left();) {
+    changed = search.simplify_scenario();
     search.delete_runs();
-    search.lower_values();
-    while (search.shrink_workload()) {
-    }
-    if (best.tape == before &&
-        workload_before == best.scenario.workload.requests_per_client + best.scenario.workload.clients)
-      break;  // a fixed point
+    changed |= search.research(research_seeds(max_runs));
+    changed |= search.raise_choices();
+    changed |= search.single_choices();
   }
+  best.capped = !search.budget_left();
+  // The kept run again, with its event hash (the search skips hashing).
+  best.result = Runner(best.scenario).run(best.tape, /*hashing=*/true).result;
   return best;
+}
+
+std::string one_minimality_gap(const Scenario& s, const std::vector<std::uint32_t>& tape) {
+  Runner runner(s);
+  const RunResult base = runner.run(tape).result;
+  if (!base.violation) return "the tape shows no violation";
+  const auto keeps = [&](const std::vector<std::uint32_t>& candidate) {
+    const RunResult r = runner.run(candidate).result;
+    return shows(r, base.violation->kind) && r.stats.delivered <= base.stats.delivered;
+  };
+  for (std::size_t i = 0; i < tape.size(); ++i) {
+    auto removed = tape;
+    removed.erase(removed.begin() + static_cast<std::ptrdiff_t>(i));
+    if (keeps(removed)) return "removing choice " + std::to_string(i) + " keeps the violation";
+    for (std::uint32_t lower : {0u, tape[i] - 1}) {
+      if (tape[i] == 0) break;
+      auto lowered = tape;
+      lowered[i] = lower;
+      if (keeps(lowered))
+        return "choice " + std::to_string(i) + " lowered from " + std::to_string(tape[i]) + " to " +
+               std::to_string(lower) + " keeps the violation";
+    }
+  }
+  return {};
 }
 
 }  // namespace model

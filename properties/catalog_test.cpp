@@ -12,6 +12,8 @@
 // finds it.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -106,10 +108,14 @@ TEST_P(Catalog, FoundWithMaliciousAtMostF) {
               static_cast<unsigned long long>(hit.seed), summary(hit.scenario, hit.tape.size()).c_str(),
               hit.result.violation->description.c_str());
 
-  const auto min = model::minimize(hit.scenario, hit.tape, kSanitized ? 2'000 : 10'000);
+  const auto started = std::chrono::steady_clock::now();
+  const auto min = model::minimize(hit.scenario, hit.tape, kSanitized ? 5'000 : 100'000);
+  const double minimize_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ASSERT_TRUE(min) << "the hit does not reproduce from its recorded tape";
   ASSERT_TRUE(min->result.violation);
   EXPECT_EQ(min->result.violation->kind, hit.result.violation->kind);
+  EXPECT_FALSE(min->capped && !kSanitized) << "the minimizer stopped at its run cap (" << min->runs << " runs)";
+  EXPECT_EQ(model::one_minimality_gap(min->scenario, min->tape), "") << "the minimized tape is not 1-minimal";
   // The minimized case is clean without the mutation.
   model::Scenario clean = min->scenario;
   clean.config.mutation = pbft::Mutation::none;
@@ -122,9 +128,10 @@ TEST_P(Catalog, FoundWithMaliciousAtMostF) {
   const std::string path = write_case_trace(Case{min->scenario, min->tape}, "catalog-" + name);
   ASSERT_EQ(path.rfind("error: ", 0), std::string::npos) << path;
   const model::Trace trace = model::read_trace(path);
-  std::printf("  minimized in %llu runs: %s, tape %zu, %llu events, %s\n  trace %s\n",
-              static_cast<unsigned long long>(min->runs), std::string(model::violation_name(*trace.verdict)).c_str(),
-              min->tape.size(), static_cast<unsigned long long>(trace.events),
+  std::printf("  minimized in %llu runs (%.2f s): %s, tape %zu, %llu deliveries, %llu events, %s\n  trace %s\n",
+              static_cast<unsigned long long>(min->runs), minimize_seconds,
+              std::string(model::violation_name(*trace.verdict)).c_str(), min->tape.size(),
+              static_cast<unsigned long long>(min->result.stats.delivered), static_cast<unsigned long long>(trace.events),
               summary(min->scenario, min->tape.size()).c_str(), path.c_str());
   if (!test_knobs().update_regressions) {
     if (!has_regression(name))

@@ -16,6 +16,7 @@
 #include "model/counterexample.h"
 #include "model/search_summary.h"
 #include "tools/command.h"
+#include "tools/minimize_option.h"
 #include "tools/replica_option.h"
 #include "tools/help_lists.h"
 #include "tools/output_file.h"
@@ -44,6 +45,7 @@ struct CheckOptions {
   bool network_given = false;   // --network on the command line
   std::uint64_t liveness_bound_ms = space::kLivenessBoundUs / 1000;
   std::optional<std::uint64_t> gst_ms;
+  std::uint64_t minimize_runs = kDefaultMinimizeRuns;
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -161,7 +163,7 @@ int check(const CheckOptions& o) {
   const std::uint64_t i = *found.violation;
   const Counterexample c = [&] {
     try {
-      return record_counterexample(schedules.scenario(i), schedules.tape(i), o.out, /*shrink=*/true);
+      return record_counterexample(schedules.scenario(i), schedules.tape(i), o.out, /*shrink=*/true, o.minimize_runs);
     } catch (const InternalError& e) {
       throw InternalError(fmt::format("{} (schedule {})", e.what(), i));
     }
@@ -176,8 +178,9 @@ int check(const CheckOptions& o) {
                                      .deliveries = c.written.stats.delivered};
   std::printf("violation in schedule %llu (seed %llu) after %.2f s: %s\n", static_cast<unsigned long long>(i),
               static_cast<unsigned long long>(o.seed + i), found.seconds, c.found.description.c_str());
-  std::printf("minimized in %llu runs: %zu choices, %llu deliveries: %s\n",
-              static_cast<unsigned long long>(c.minimized->runs), c.minimized->tape.size(),
+  std::printf("minimized in %llu runs%s: %zu choices, %llu deliveries: %s\n",
+              static_cast<unsigned long long>(c.minimized->runs),
+              c.minimized->capped ? " (stopped at --minimize-runs)" : "", c.minimized->tape.size(),
               static_cast<unsigned long long>(c.written.stats.delivered),
               c.written.violation ? c.written.violation->description.c_str() : "?");
   // No replica flag: the trace records the replica that ran, and replay re-runs it.
@@ -222,6 +225,7 @@ void add_check_command(CLI::App& app, int& status) {
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{3'600'000}));
   cmd->add_option("--json", o->json, "write a JSON summary of the search here");
   cmd->add_option("--out", o->out, "where the minimized counterexample goes")->capture_default_str();
+  add_minimize_runs_option(cmd, o->minimize_runs);
   add_replica_option(cmd, o->replica);
   cmd->footer("\n" + strategies_help() + "\n" + mutations_help() +
               "\nExit status: 0 no violation, 1 violation found, 2 bad input, 3 internal error.");

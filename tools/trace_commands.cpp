@@ -8,6 +8,7 @@
 #include "model/scenario_json.h"
 #include "model/trace.h"
 #include "tools/command.h"
+#include "tools/minimize_option.h"
 #include "tools/replica_option.h"
 
 namespace tools {
@@ -75,17 +76,19 @@ int replay_file(const std::string& path, const std::string& record, const Replic
   return kViolation;
 }
 
-int minimize_file(const std::string& path, const std::string& out, const ReplicaChoice& replica) {
+int minimize_file(const std::string& path, const std::string& out, const ReplicaChoice& replica,
+                  std::uint64_t max_runs) {
   const Trace t = read_trace_for(path, replica);
   if (t.replica_failure)
     throw InputError(fmt::format("{}: the trace ends in a replica failure, not a violation: nothing to minimize "
                                  "(replay or explain it)",
                                  path));
-  auto min = minimize(t.scenario, t.tape);
+  auto min = minimize(t.scenario, t.tape, max_runs);
   if (!min) throw InputError(fmt::format("{}: the trace shows no violation to minimize", path));
   write_trace(out, min->scenario, min->tape);
-  std::printf("minimized %zu -> %zu choices in %llu runs: %s\nwrote %s\n", t.tape.size(), min->tape.size(),
-              static_cast<unsigned long long>(min->runs), min->result.violation->description.c_str(), out.c_str());
+  std::printf("minimized %zu -> %zu choices in %llu runs%s: %s\nwrote %s\n", t.tape.size(), min->tape.size(),
+              static_cast<unsigned long long>(min->runs), min->capped ? " (stopped at --minimize-runs)" : "",
+              min->result.violation->description.c_str(), out.c_str());
   return kViolation;
 }
 
@@ -108,8 +111,10 @@ void add_trace_commands(CLI::App& app, int& status) {
   minimize_cmd->add_option("trace", *trace_path, "trace file")->required();
   minimize_cmd->add_option("-o,--out", *out_path, "output trace")->required();
   add_replica_option(minimize_cmd, *replica);
-  minimize_cmd->callback([trace_path, out_path, replica, &status] {
-    status = minimize_file(*trace_path, *out_path, *replica);
+  auto max_runs = std::make_shared<std::uint64_t>(kDefaultMinimizeRuns);
+  add_minimize_runs_option(minimize_cmd, *max_runs);
+  minimize_cmd->callback([trace_path, out_path, replica, max_runs, &status] {
+    status = minimize_file(*trace_path, *out_path, *replica, *max_runs);
   });
 }
 

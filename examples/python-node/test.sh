@@ -54,7 +54,8 @@ run_bug() {
   shift
   local trace="$TMP/$bug.jsonl"
   set +e
-  "$PBFTSIM" check --n 4 --malicious 1 --threads 1 "$@" \
+  # Each run crosses into Python (about 10 ms): a lower minimizer cap.
+  "$PBFTSIM" check --n 4 --malicious 1 --threads 1 --minimize-runs 3000 "$@" \
     --replica-cmd "$NODE --bug $bug" --out "$trace" >"$TMP/$bug.out" 2>&1
   local rc=$?
   set -e

@@ -85,6 +85,36 @@ TEST_P(Minimizer, MinimizedTapeIsWhatItsReplayConsumes) {
 INSTANTIATE_TEST_SUITE_P(Model, Minimizer, ::testing::Values(NetworkMode::async, NetworkMode::timed),
                          [](const auto& pinfo) { return pinfo.param == NetworkMode::timed ? "timed" : "async"; });
 
+TEST_P(Minimizer, ReachesAOneMinimalTapeWithinItsBudget) {
+  const Violating v = violating_split(GetParam());
+  ASSERT_TRUE(v.recorded.result.violation);
+  const auto m = minimize(v.scenario, v.recorded.tape, 50'000);
+  ASSERT_TRUE(m);
+  EXPECT_FALSE(m->capped) << m->runs << " runs";
+  EXPECT_LE(m->result.stats.delivered, v.recorded.result.stats.delivered);
+  EXPECT_EQ(one_minimality_gap(m->scenario, m->tape), "");
+  // The recorded tape is not: the check can fail.
+  EXPECT_NE(one_minimality_gap(v.scenario, v.recorded.tape), "");
+}
+
+TEST(MinimizerScenario, DropsTheFaultsAndTheWorkloadTheViolationDoesNotNeed) {
+  // The split pair under a hostile timed network with three clients: the
+  // violation needs the two colluders, not the lossy links or the clients.
+  Scenario s = split_pair(NetworkMode::timed);
+  s.workload.clients = 3;
+  s.network.duplicate_probability = 0.2;
+  s.network.reorder_probability = 0.2;
+  const auto found = first_violating(s);
+  ASSERT_TRUE(found) << "no violating run in 200 seeds";
+  const auto m = minimize(s, found->recorded.tape, 50'000);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->scenario.workload.clients, 1u);
+  EXPECT_EQ(m->scenario.network.duplicate_probability, 0);
+  EXPECT_EQ(m->scenario.network.reorder_probability, 0);
+  EXPECT_EQ(m->scenario.malicious(), 2u) << "one colluder alone cannot split the honest replicas";
+  EXPECT_LE(m->result.stats.delivered, found->recorded.result.stats.delivered);
+}
+
 TEST(MinimizerNoViolation, ReturnsNullopt) {
   for (NetworkMode mode : {NetworkMode::async, NetworkMode::timed}) {
     const Scenario s = small_scenario(4, mode, {{1, StrategyKind::equivocate}}, 3);

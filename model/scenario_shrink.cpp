@@ -1,0 +1,136 @@
+#include "model/scenario_shrink.h"
+
+namespace model {
+
+namespace {
+
+class Candidates {
+ public:
+  explicit Candidates(const Scenario& s) : original_(s) {}
+
+  void add(const Scenario& c) {
+    if (c == original_) return;
+    try {
+      validate(c);
+    } catch (const InputError&) {
+      return;  // e.g. a fault on a replica the smaller n no longer has
+    }
+    for (const Scenario& seen : out_)
+      if (seen == c) return;
+    out_.push_back(c);
+  }
+  std::vector<Scenario> take() { return std::move(out_); }
+
+ private:
+  const Scenario& original_;
+  std::vector<Scenario> out_;
+};
+
+void add_smaller_workloads(const Scenario& s, Candidates& out) {
+  Scenario one = s;
+  one.workload.clients = 1;
+  one.workload.requests_per_client = 1;
+  out.add(one);
+  Scenario fewer_clients = s;
+  if (fewer_clients.workload.clients > 1) --fewer_clients.workload.clients;
+  out.add(fewer_clients);
+  Scenario fewer_requests = s;
+  if (fewer_requests.workload.requests_per_client > 1) --fewer_requests.workload.requests_per_client;
+  out.add(fewer_requests);
+}
+
+// Each fault the network can inject, undone alone; all of them first.
+void add_calmer_networks(const Scenario& s, Candidates& out) {
+  const auto calm = [&](auto&& change) {
+    Scenario c = s;
+    change(c.network);
+    return c;
+  };
+  const auto no_drops = [](NetworkConfig& n) { n.drop_probability = 0; };
+  const auto no_duplicates = [](NetworkConfig& n) { n.duplicate_probability = 0; };
+  const auto no_reordering = [](NetworkConfig& n) { n.reorder_probability = 0; };
+  const auto no_partitions = [](NetworkConfig& n) { n.partitions.clear(); };
+  const auto no_gst = [](NetworkConfig& n) { n.gst_us = 0; };
+  const auto no_tail = [](NetworkConfig& n) { n.tail_probability = 0; };
+  out.add(calm([&](NetworkConfig& n) {
+    no_drops(n), no_duplicates(n), no_reordering(n), no_partitions(n), no_gst(n), no_tail(n);
+  }));
+  out.add(calm(no_drops));
+  out.add(calm(no_duplicates));
+  out.add(calm(no_reordering));
+  out.add(calm(no_partitions));
+  out.add(calm(no_gst));
+  out.add(calm(no_tail));
+  // Timed mode: one fixed delay leaves the order of events to the timers.
+  out.add(calm([](NetworkConfig& n) { n.max_delay_us = n.min_delay_us; }));
+}
+
+void add_plainer_faults(const Scenario& s, Candidates& out) {
+  for (std::size_t i = 0; i < s.faults.size(); ++i) {
+    Scenario fewer = s;
+    fewer.faults.erase(fewer.faults.begin() + static_cast<std::ptrdiff_t>(i));
+    out.add(fewer);
+  }
+  for (std::size_t i = 0; i < s.faults.size(); ++i) {
+    Scenario silent = s;
+    silent.faults[i].strategy = StrategyKind::silent;
+    out.add(silent);
+  }
+}
+
+// n = 3f'+1 for each smaller f', with at most f' faulty replicas when the
+// original had at most f (the first f' of them).
+void add_fewer_replicas(const Scenario& s, Candidates& out) {
+  const bool within_f = s.malicious() <= s.config.f;
+  for (std::uint32_t f = 1; 3 * f + 1 < s.config.n; ++f) {
+    Scenario c = s;
+    if (within_f && c.faults.size() > f) c.faults.resize(f);
+    const std::uint32_t n = 3 * f + 1;
+    const auto mutation = c.config.mutation;
+    pbft::Config smaller = pbft::make_config(n);
+    smaller.checkpoint_interval = c.config.checkpoint_interval;
+    smaller.watermark_window = c.config.watermark_window;
+    smaller.max_clients = c.config.max_clients;
+    smaller.view_change_timeout_us = c.config.view_change_timeout_us;
+    smaller.max_buffered = c.config.max_buffered;
+    smaller.mutation = mutation;
+    c.config = smaller;
+    for (Partition& p : c.network.partitions) p.isolated &= (std::uint64_t{1} << n) - 1;
+    out.add(c);
+    // Faulty replicas past the new n: as the same replica modulo n (the
+    // primary of the same views), or as the lowest free ids.
+    Scenario modulo = c;
+    for (Fault& fault : modulo.faults) fault.replica %= n;
+    out.add(modulo);
+    Scenario lowest = c;
+    std::uint64_t taken = 0;
+    for (const Fault& fault : lowest.faults)
+      if (fault.replica < n) taken |= std::uint64_t{1} << fault.replica;
+    for (Fault& fault : lowest.faults) {
+      if (fault.replica < n) continue;
+      std::uint32_t id = 0;
+      while (id < n && (taken >> id & 1) != 0) ++id;
+      fault.replica = id;  // validate() refuses the candidate when none is free
+      taken |= std::uint64_t{1} << id;
+    }
+    out.add(lowest);
+  }
+}
+
+}  // namespace
+
+std::vector<Scenario> simpler_scenarios(const Scenario& s) {
+  Candidates out(s);
+  add_smaller_workloads(s, out);
+  if (s.network.mode == NetworkMode::timed) add_calmer_networks(s, out);  // async draws no delays or faults
+  add_plainer_faults(s, out);
+  add_fewer_replicas(s, out);
+  if (s.check_liveness) {
+    Scenario no_liveness = s;
+    no_liveness.check_liveness = false;  // kept only when the violation was not liveness
+    out.add(no_liveness);
+  }
+  return out.take();
+}
+
+}  // namespace model

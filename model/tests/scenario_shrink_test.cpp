@@ -1,0 +1,92 @@
+// The scenario half of minimization: every candidate is valid, differs from
+// the original, and is simpler in one way (never more faulty replicas,
+// requests, network faults or replicas).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "helpers.h"
+#include "model/scenario_shrink.h"
+
+namespace model {
+namespace {
+
+using testing::small_scenario;
+
+Scenario hostile_n7() {
+  Scenario s = small_scenario(7, NetworkMode::timed, {{0, StrategyKind::equivocate}, {6, StrategyKind::replay}}, 5);
+  s.workload.clients = 3;
+  s.network.drop_probability = 0.1;
+  s.network.duplicate_probability = 0.1;
+  s.network.reorder_probability = 0.2;
+  s.network.partitions = {{100'000, 900'000, 0b1000001}};
+  s.network.gst_us = 2'000'000;
+  return s;
+}
+
+bool no_more_than(const Scenario& c, const Scenario& s) {
+  return c.config.n <= s.config.n && c.malicious() <= s.malicious() &&
+         c.workload.clients <= s.workload.clients &&
+         c.workload.requests_per_client <= s.workload.requests_per_client &&
+         c.network.drop_probability <= s.network.drop_probability &&
+         c.network.duplicate_probability <= s.network.duplicate_probability &&
+         c.network.reorder_probability <= s.network.reorder_probability &&
+         c.network.partitions.size() <= s.network.partitions.size() && c.network.gst_us <= s.network.gst_us &&
+         c.network.max_delay_us <= s.network.max_delay_us;
+}
+
+TEST(ScenarioShrink, EveryCandidateIsValidSimplerAndNew) {
+  const Scenario s = hostile_n7();
+  const auto candidates = simpler_scenarios(s);
+  ASSERT_FALSE(candidates.empty());
+  for (const Scenario& c : candidates) {
+    EXPECT_NE(c, s);
+    EXPECT_NO_THROW(validate(c));
+    EXPECT_TRUE(no_more_than(c, s));
+    EXPECT_EQ(c.config.mutation, s.config.mutation);
+    EXPECT_EQ(std::count(candidates.begin(), candidates.end(), c), 1);
+  }
+}
+
+TEST(ScenarioShrink, OffersEachSimplification) {
+  const Scenario s = hostile_n7();
+  const auto candidates = simpler_scenarios(s);
+  const auto offers = [&](auto&& pred) { return std::any_of(candidates.begin(), candidates.end(), pred); };
+  EXPECT_TRUE(offers([](const Scenario& c) { return c.workload.clients == 1 && c.workload.requests_per_client == 1; }));
+  EXPECT_TRUE(offers([](const Scenario& c) {
+    return c.network.drop_probability == 0 && c.network.partitions.empty() && c.network.gst_us == 0;
+  }));
+  EXPECT_TRUE(offers([](const Scenario& c) { return c.malicious() == 1; }));
+  EXPECT_TRUE(offers([](const Scenario& c) {
+    return c.faults.size() == 2 && c.faults[0].strategy == StrategyKind::silent;
+  }));
+  // n = 4 keeps at most f = 1 faulty replica: the first.
+  EXPECT_TRUE(offers([](const Scenario& c) {
+    return c.config.n == 4 && c.faults == std::vector<Fault>{{0, StrategyKind::equivocate}};
+  }));
+  EXPECT_FALSE(offers([](const Scenario& c) { return c.config.n == 4 && c.malicious() > 1; }));
+}
+
+TEST(ScenarioShrink, FewerReplicasRenumberTheFaultyOnes) {
+  const Scenario s = small_scenario(7, NetworkMode::async, {{6, StrategyKind::viewchange_tamper}}, 2);
+  const auto candidates = simpler_scenarios(s);
+  std::vector<pbft::ReplicaId> at_n4;
+  for (const Scenario& c : candidates)
+    if (c.config.n == 4) {
+      EXPECT_EQ(c.config.f, 1u);
+      ASSERT_EQ(c.faults.size(), 1u);
+      at_n4.push_back(c.faults[0].replica);
+    }
+  // Replica 6 as 6 mod 4 = 2 (the primary of the same views) and as the lowest free id, 0.
+  std::sort(at_n4.begin(), at_n4.end());
+  EXPECT_EQ(at_n4, (std::vector<pbft::ReplicaId>{0, 2}));
+}
+
+TEST(ScenarioShrink, TheSimplestScenarioHasNoCandidates) {
+  Scenario s = small_scenario(4, NetworkMode::async, {}, 1);
+  s.network.tail_probability = 0;
+  EXPECT_TRUE(simpler_scenarios(s).empty());
+}
+
+}  // namespace
+}  // namespace model
