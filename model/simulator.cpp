@@ -97,6 +97,8 @@ void Simulator::transmit(std::uint32_t from, std::uint32_t to, std::uint32_t mes
     e.from = from;
     e.to = to;
     e.extra = extra;
+    e.time_us = now_us_;  // record() sets these too; a send goes to the sink directly
+    e.step = stats_.steps;
     return e;
   };
   const Transmission t = network_->transmit(from, to, now_us_, *tape_);

@@ -67,6 +67,31 @@ TEST(Trace, WriteReadReplayReproducesTheHash) {
   }
 }
 
+// A send belongs to the step (and in timed mode the time) of the delivery
+// or timer that caused it: explain groups a step's sends under its cause.
+TEST(Trace, SendsCarryTheStepAndTimeOfTheirCause) {
+  struct Sink : TraceSink {
+    std::uint64_t step = 0, time_us = 0, sends = 0, misplaced = 0;
+    void on_event(const TraceEvent& e) override {
+      if (e.type != EventType::send) {
+        step = e.step;
+        time_us = e.time_us;
+        return;
+      }
+      ++sends;
+      if (e.step != step || e.time_us != time_us) ++misplaced;
+    }
+  };
+  for (NetworkMode mode : {NetworkMode::timed, NetworkMode::async}) {
+    const Scenario s = small_scenario(4, mode, {{1, StrategyKind::equivocate}}, 3);
+    Tape t = Tape::from_seed(7);
+    Sink sink;
+    run_scenario(s, t, &sink);
+    EXPECT_GT(sink.sends, 0u);
+    EXPECT_EQ(sink.misplaced, 0u) << "of " << sink.sends << " sends";
+  }
+}
+
 TEST(Trace, VerdictRoundTripsForAViolatingRun) {
   for (NetworkMode mode : {NetworkMode::async, NetworkMode::timed}) {
     // The first violating seed of the split attack (m = f+1).
