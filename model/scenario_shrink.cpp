@@ -71,11 +71,15 @@ void add_plainer_faults(const Scenario& s, Candidates& out) {
     fewer.faults.erase(fewer.faults.begin() + static_cast<std::ptrdiff_t>(i));
     out.add(fewer);
   }
-  for (std::size_t i = 0; i < s.faults.size(); ++i) {
-    Scenario silent = s;
-    silent.faults[i].strategy = StrategyKind::silent;
-    out.add(silent);
-  }
+  // The plainest strategies, each a story of one kind of lie: silence, two
+  // PRE-PREPAREs for one slot, votes for two digests.
+  for (std::size_t i = 0; i < s.faults.size(); ++i)
+    for (StrategyKind plain : {StrategyKind::silent, StrategyKind::equivocate, StrategyKind::conflicting_votes}) {
+      if (s.faults[i].strategy == plain) break;  // already as plain as these get
+      Scenario plainer = s;
+      plainer.faults[i].strategy = plain;
+      out.add(plainer);
+    }
 }
 
 // n = 3f'+1 for each smaller f', with at most f' faulty replicas when the
