@@ -55,8 +55,12 @@ void Replica::on_timer(std::uint64_t token, Effects& out) {
   start_view_change(view_ + 1, out);
 }
 
+// §4.5.2: the timer for view v+1 waits T, for v+2 2T, and so on: the k-th
+// consecutive view change waits T·2^(k−1). A request timer outside a view
+// change (k = 0) waits T.
 std::uint64_t Replica::timeout_us() const {
-  return config_.view_change_timeout_us << std::min<std::uint32_t>(consecutive_view_changes_, 16);
+  const std::uint32_t doublings = consecutive_view_changes_ > 0 ? consecutive_view_changes_ - 1 : 0;
+  return config_.view_change_timeout_us << std::min<std::uint32_t>(doublings, 16);
 }
 
 void Replica::restart_timer(Effects& out) {

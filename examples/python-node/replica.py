@@ -84,7 +84,8 @@ class Replica:
         self.timer_token += 1
         self.timer_armed = self.timer_token
         self.timer_kind = kind
-        after = self.timeout << min(self.vc_streak, 16)
+        # T for view v+1, 2T for v+2, ... (section 4.5.2)
+        after = self.timeout << min(max(self.vc_streak - 1, 0), 16)
         after = max(1, min(after, 1 << 40))
         self.harness({"type": "set_timer", "token": self.timer_armed, "after_us": after})
 
