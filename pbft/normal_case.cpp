@@ -226,7 +226,9 @@ void Replica::try_execute(Effects& out) {
     if (n % config_.checkpoint_interval == 0) take_checkpoint(out);
   }
   if (!executed_request) return;
-  consecutive_view_changes_ = 0;
+  // §4.5.2: the backoff ends with a request executed in the view, not with
+  // an old one executed after a state transfer during a view change.
+  if (!in_view_change_) consecutive_view_changes_ = 0;
   request_timer_after_progress(out);
 }
 

@@ -145,10 +145,13 @@ void Replica::enter_view(const NewView& nv, Effects& out) {
   }
   if (is_primary()) next_seq_ = std::max(max_seq, h_) + 1;
 
-  stop_timer(out);
+  // §4.5.2: the timer started when 2f+1 asked for this view runs on until a
+  // request executes in it, so a new primary that orders nothing is left as
+  // soon as if it had sent no NEW-VIEW; a backup waiting without one starts it.
   const bool waiting = std::any_of(pending_.begin(), pending_.end(),
                                    [](const auto& p) { return p.has_value(); });
-  if (waiting && !is_primary()) restart_timer(out);
+  if (!waiting || is_primary()) stop_timer(out);
+  else if (!timer_armed_) restart_timer(out);
 
   // Messages that arrived early for this view are processed now; older ones dropped.
   std::vector<Buffered> early;

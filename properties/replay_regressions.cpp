@@ -104,7 +104,7 @@ TEST(Regressions, EveryStoredCatalogCounterexampleIsOneMinimal) {
 // (issue 14, item 6), that schedule no longer takes the path to the bug even
 // with the bug back; the same scenario's schedules do, from the first ones.
 TEST(Regressions, NewPrimaryRenumberingIsFlaggedAtItsFirstDuplicatePrePrepare) {
-  const std::string path = std::string(PBFTSIM_CORPUS_DIR) + "/new-primary-renumbers-after-checkpoint-69619764.jsonl";
+  const std::string path = std::string(PBFTSIM_CORPUS_DIR) + "/new-primary-renumbers-after-checkpoint-1a32d9ea.jsonl";
   model::Trace t = model::read_trace(path);
   ASSERT_FALSE(t.verdict) << "the fixed replica runs this schedule clean";
   t.scenario.config.mutation = pbft::Mutation::newview_issues_before_o;

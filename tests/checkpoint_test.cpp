@@ -182,6 +182,50 @@ TEST(StateTransfer, CatchingUpKeepsTheTimerForARequestStillWaiting) {
   EXPECT_TRUE(c.fire_timer(3)) << "client 1's request still waits";
 }
 
+// §4.5.2: the timeout doubles with each consecutive view change, and is T
+// again once the replica executes a request in the new view. A replica that
+// catches up by state transfer during a view change executes old requests,
+// not new ones in a new view: its backoff stands (before, any execution
+// reset it; issue 14, item 6).
+TEST(StateTransfer, CatchingUpDuringAViewChangeKeepsTheBackoff) {
+  Cluster c(test_config(4, 2, 4));
+  // Replica 3 misses the ordering of sequence numbers 1 and 2 but commits 3
+  // and 4; it hears no CHECKPOINT, and checkpoint 4 never becomes stable.
+  const MessagePred low_seq = [](const InFlight& m) {
+    return std::visit(
+        [](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, PrePrepare> || std::is_same_v<T, Prepare> || std::is_same_v<T, Commit>)
+            return x.seq <= 2;
+          else
+            return false;
+        },
+        m.message);
+  };
+  const MessagePred checkpoint_4 = [](const InFlight& m) {
+    const auto* cp = std::get_if<Checkpoint>(&m.message);
+    return cp && cp->seq == 4;
+  };
+  c.drop_forever(low_seq && to_replica(3));
+  c.drop_forever(of_kind(MessageKind::checkpoint) && to_replica(3));
+  c.drop_forever(checkpoint_4);
+  run_requests(c, 0, 1, 4);
+  ASSERT_EQ(c.replica(0).stable_seq(), 2u);
+  ASSERT_EQ(c.replica(3).last_executed(), 0u);
+  // Replica 3 waits for a request only it has; its timer takes it into a view change alone.
+  c.drop_forever(of_kind(MessageKind::request) || of_kind(MessageKind::view_change));
+  c.submit(3, request(1, 1));
+  ASSERT_TRUE(c.fire_timer(3));
+  ASSERT_TRUE(c.replica(3).in_view_change());
+  ASSERT_EQ(c.replica(3).consecutive_view_changes(), 1u);
+  // It fetches checkpoint 2's state, installs it, and executes 3 and 4.
+  c.inject(3, 0, FetchState{2, 3});
+  c.deliver_all();
+  ASSERT_EQ(c.replica(3).last_executed(), 4u) << "the state at 2, then the committed 3 and 4";
+  EXPECT_TRUE(c.replica(3).in_view_change());
+  EXPECT_EQ(c.replica(3).consecutive_view_changes(), 1u) << "an execution during the view change reset the backoff";
+}
+
 // §5.3.2: f+1 matching CHECKPOINTs above the high watermark make a replica
 // fetch the state. Replica 0's announcement of 8 arrives, then its 10, then
 // replica 2's 8: f+1 = 2 replicas announced (8, d). Before, only each

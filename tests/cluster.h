@@ -64,6 +64,9 @@ inline MessagePred operator!(MessagePred p) {
 inline MessagePred operator&&(MessagePred a, MessagePred b) {
   return [a = std::move(a), b = std::move(b)](const InFlight& m) { return a(m) && b(m); };
 }
+inline MessagePred operator||(MessagePred a, MessagePred b) {
+  return [a = std::move(a), b = std::move(b)](const InFlight& m) { return a(m) || b(m); };
+}
 
 class Cluster {
  public:

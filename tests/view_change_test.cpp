@@ -110,6 +110,30 @@ TEST(ViewChange, ViewChangeCarriesPreparedCertificate) {
   EXPECT_EQ(c.replica(2).view(), 1u);
 }
 
+// §4.5.2: the timer a backup starts once 2f+1 replicas ask for view v+1
+// runs on after the NEW-VIEW until a request executes in v+1 ("if the timer
+// expires before it receives a valid new-view message for v+1 or before it
+// executes a request in the new view"): entering the view does not give the
+// new primary a fresh timeout (it did; issue 14, item 6).
+TEST(ViewChange, EnteringTheViewKeepsTheViewChangeTimerRunning) {
+  Cluster c(test_config());
+  c.isolate(0);
+  for (ReplicaId b = 1; b < 4; ++b) c.submit(b, request(0, 1));
+  c.deliver_all();  // the forwards to the primary are lost
+  for (ReplicaId b = 1; b < 4; ++b) ASSERT_TRUE(c.fire_timer(b));
+  c.deliver_if(of_kind(MessageKind::view_change));
+  ASSERT_TRUE(c.armed_timer(2)) << "2f+1 VIEW-CHANGEs for view 1 arm the timer";
+  const std::uint64_t token = c.armed_timer(2)->token;
+  // The NEW-VIEW arrives; no PREPARE does, so the request is not executed.
+  c.drop_forever(of_kind(MessageKind::prepare));
+  c.deliver_all();
+  ASSERT_TRUE(c.executions(2).empty());
+  ASSERT_EQ(c.replica(2).view(), 1u);
+  ASSERT_FALSE(c.replica(2).in_view_change());
+  ASSERT_TRUE(c.armed_timer(2)) << "the request still waits";
+  EXPECT_EQ(c.armed_timer(2)->token, token) << "entering view 1 restarted the view change's timer";
+}
+
 // §4.4: gaps below the highest prepared seq are filled with null requests.
 TEST(ViewChange, GapsBecomeNullRequests) {
   Cluster c(test_config(4, 4, 8));

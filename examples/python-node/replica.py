@@ -279,7 +279,8 @@ class Replica:
                     self.send("c%d" % c, {"type": "reply", "view": self.view, "timestamp": t, "client": c,
                                           "replica": self.me, "result": hx(result)})
                 self.drop_pending(c)
-                self.vc_streak = 0
+                if self.active:  # not an old request caught up during a view change (section 4.5.2)
+                    self.vc_streak = 0
             self.harness({"type": "execute", "seq": n, "view": v, "digest": d, "client": req["client"],
                           "timestamp": req["timestamp"], "operation": req["operation"], "applied": applied,
                           "result": hx(result)})
@@ -555,7 +556,7 @@ class Replica:
         self.enter_view(v, V, O, min_s, max_s)
 
     def enter_view(self, v, V, O, min_s, max_s):
-        self.cancel_timer()
+        # The view change's timer runs on until a request executes in v (section 4.5.2).
         self.view = v
         self.active = True
         for w in [w for w in self.vcs if w <= v]:
@@ -575,6 +576,7 @@ class Replica:
                 continue
             self.accept_pp(pp)
         if self.primary(v) == self.me:
+            self.cancel_timer()
             self.next_seq = max(max_s, self.h) + 1
             for d in sorted(self.pending, key=lambda d: (self.pending[d]["client"], self.pending[d]["timestamp"])):
                 req = self.pending[d]
@@ -582,7 +584,9 @@ class Replica:
                 if c < self.max_clients and t <= self.svc.clients[c][0]:
                     continue
                 self.issue(req, d)
-        elif self.pending and not self.timer_armed:
+        elif not self.pending:
+            self.cancel_timer()
+        elif not self.timer_armed:
             self.set_timer("request")
         buf, self.buffer = self.buffer, []
         for src, typ, m in buf:

@@ -145,7 +145,7 @@ TEST(Search, MergeRefusesShardsThatDoNotBelongTogether) {
 }
 
 TEST(Search, AShardStoppedEarlyLeavesTheViolationUnproven) {
-  const SearchSummary found = run_one(buggy_space(), 2'000, {0, 2}, 1);  // its first: 240
+  const SearchSummary found = run_one(buggy_space(), 2'000, {0, 2}, 1);  // its first: 254
   ASSERT_TRUE(found.violation);
   SearchSummary early = run_one(buggy_space(), 2'000, {1, 2}, 1);
   early.stopped_by = StopReason::time_limit;  // as if its time ran out
@@ -155,7 +155,7 @@ TEST(Search, AShardStoppedEarlyLeavesTheViolationUnproven) {
   ASSERT_TRUE(m.caveat);
   EXPECT_NE(m.caveat->find("not proven the smallest"), std::string::npos) << *m.caveat;
   EXPECT_EQ(m.merged.stopped_by, StopReason::time_limit);
-  EXPECT_EQ(m.merged.violation->schedule, 240u);
+  EXPECT_EQ(m.merged.violation->schedule, 254u);
 }
 
 TEST(Search, MergeRefusesAViolationOutsideItsShard) {
