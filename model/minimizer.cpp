@@ -29,26 +29,21 @@ struct Outcome {
 // up replicas costs as much as a short run).
 class Runner {
  public:
-  explicit Runner(const Scenario& s) : sim_(std::make_unique<Simulator>(s)) { sim_->set_hashing(false); }
-  const Scenario& scenario() const { return sim_->scenario(); }
+  explicit Runner(const Scenario& s) : sim_(std::make_unique<Simulator>(s)) {}
+  // The search reads verdicts only; the kept run is hashed once at the end.
   Outcome run(const std::vector<std::uint32_t>& tape, bool hashing = false) {
-    Tape t = Tape::from_values(tape);
+    return run(Tape::from_values(tape), hashing);
+  }
+  Outcome run_seeded(std::uint64_t seed) { return run(Tape::from_seed(seed), false); }
+
+ private:
+  Outcome run(Tape t, bool hashing) {
     t.record(true);
     sim_->set_hashing(hashing);
     Outcome o{{}, sim_->run(t)};
     o.consumed = trimmed(t.recorded());
     return o;
   }
-  Outcome run_seeded(std::uint64_t seed) {
-    Tape t = Tape::from_seed(seed);
-    t.record(true);
-    sim_->set_hashing(false);
-    Outcome o{{}, sim_->run(t)};
-    o.consumed = trimmed(t.recorded());
-    return o;
-  }
-
- private:
   std::unique_ptr<Simulator> sim_;
 };
 
