@@ -35,7 +35,7 @@ same_as_native() {
   local plugged=("$@") net args sweep
   for net in async timed; do
     # A lower minimizer cap: each plugged run crosses a process boundary.
-    args=(check --mutation prepare-quorum-short --network $net --schedules 2000 --threads 2 --minimize-runs 1000)
+    args=(check --mutation prepare-quorum-short --network $net --schedules 2000 --threads 2 --minimize-runs 200)
     expect 1 "$pbftsim" "${args[@]}" --out "$dir/native-$net.jsonl"
     expect 1 "$pbftsim" "${args[@]}" --out "$dir/plugged-$net.jsonl" "${plugged[@]}"
     grep -qxF "replay with: pbftsim replay $dir/plugged-$net.jsonl" "$dir/last.txt" ||
@@ -56,9 +56,9 @@ same_as_native() {
     grep -q "^note: .*recorded with the built-in replica, and runs now with" "$dir/last.txt" ||
       fail "$net: no note on replaying with another replica: $(cat "$dir/last.txt")"
     expect 1 "$pbftsim" explain "$dir/plugged-$net.jsonl" "${plugged[@]}"
-    expect 1 "$pbftsim" minimize "$dir/plugged-$net.jsonl" -o "$dir/again-plugged-$net.jsonl" --minimize-runs 1000 \
+    expect 1 "$pbftsim" minimize "$dir/plugged-$net.jsonl" -o "$dir/again-plugged-$net.jsonl" --minimize-runs 200 \
       "${plugged[@]}"
-    expect 1 "$pbftsim" minimize "$dir/native-$net.jsonl" -o "$dir/again-native-$net.jsonl" --minimize-runs 1000
+    expect 1 "$pbftsim" minimize "$dir/native-$net.jsonl" -o "$dir/again-native-$net.jsonl" --minimize-runs 200
     same_trace "$dir/again-native-$net.jsonl" "$dir/again-plugged-$net.jsonl" || fail "$net: minimize gave different traces"
   done
   sweep=(sweep --profile pbft --n 4 --malicious 0..2 --trials "$trials" --threads 2)

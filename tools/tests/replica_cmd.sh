@@ -22,7 +22,7 @@ same_as_native 12 --replica-cmd "$node"
 # The trace records the files the command names by SHA-256: a script edited
 # since is named when its counterexample is replayed.
 printf 'exec %s\n' "$node" >"$dir/node.sh"
-expect 1 "$pbftsim" check --mutation prepare-quorum-short --schedules 2000 --minimize-runs 1000 --replica-cmd "sh $dir/node.sh" \
+expect 1 "$pbftsim" check --mutation prepare-quorum-short --schedules 2000 --minimize-runs 200 --replica-cmd "sh $dir/node.sh" \
   --out "$dir/script.jsonl"
 echo "# edited" >>"$dir/node.sh"
 expect 1 "$pbftsim" replay "$dir/script.jsonl"
