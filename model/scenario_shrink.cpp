@@ -90,15 +90,8 @@ void add_fewer_replicas(const Scenario& s, Candidates& out) {
     Scenario c = s;
     if (within_f && c.faults.size() > f) c.faults.resize(f);
     const std::uint32_t n = 3 * f + 1;
-    const auto mutation = c.config.mutation;
-    pbft::Config smaller = pbft::make_config(n);
-    smaller.checkpoint_interval = c.config.checkpoint_interval;
-    smaller.watermark_window = c.config.watermark_window;
-    smaller.max_clients = c.config.max_clients;
-    smaller.view_change_timeout_us = c.config.view_change_timeout_us;
-    smaller.max_buffered = c.config.max_buffered;
-    smaller.mutation = mutation;
-    c.config = smaller;
+    c.config.n = n;  // every other setting, the mutation too, stays
+    c.config.f = pbft::make_config(n).f;
     for (Partition& p : c.network.partitions) p.isolated &= (std::uint64_t{1} << n) - 1;
     out.add(c);
     // Faulty replicas past the new n: as the same replica modulo n (the
