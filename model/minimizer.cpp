@@ -23,6 +23,7 @@ std::vector<std::uint32_t> trimmed(std::vector<std::uint32_t> tape) {
 struct Outcome {
   std::vector<std::uint32_t> consumed;  // the picks the run really used, trimmed
   RunResult result;
+  Schedule schedule;  // async: each step's item by name, and its picks
 };
 
 // Runs a tape on a scenario's world, which is built once and reused (setting
@@ -35,12 +36,19 @@ class Runner {
     return run(Tape::from_values(tape), hashing);
   }
   Outcome run_seeded(std::uint64_t seed) { return run(Tape::from_seed(seed), false); }
+  // Async: the items named by `script`, in its order, with `other` as the
+  // tape of every other choice (model/schedule_steering.h).
+  Outcome run_steered(const std::vector<std::uint64_t>& script, const std::vector<std::uint32_t>& other) {
+    return run(Tape::from_values(other), false, &script);
+  }
 
  private:
-  Outcome run(Tape t, bool hashing) {
+  Outcome run(Tape t, bool hashing, const std::vector<std::uint64_t>* script = nullptr) {
     t.record(true);
     sim_->set_hashing(hashing);
-    Outcome o{{}, sim_->run(t)};
+    Outcome o;
+    sim_->follow(script, &o.schedule);
+    o.result = sim_->run(t);
     o.consumed = trimmed(t.recorded());
     return o;
   }
@@ -80,6 +88,33 @@ class Search {
     if (shorter_story && o.result.stats.delivered == best_.result.stats.delivered) return false;
     adopt(std::move(o));
     return true;
+  }
+
+  // Async: deletes steps from the run's schedule (halves, quarters, ...,
+  // then single ones), the items that follow keeping their names, so a
+  // delivery the violation does not need can go without renumbering every
+  // later pick. Each deletion shortens the schedule, so this ends.
+  bool delete_steps() {
+    if (best_.scenario.network.mode != NetworkMode::async || !budget_left()) return false;
+    if (schedule_.empty()) {  // the starting run's, which was not adopted
+      ++best_.runs;
+      schedule_ = runner_.run(best_.tape).schedule;
+    }
+    bool changed = false;
+    for (std::size_t chunk = std::max<std::size_t>(1, schedule_.size() / 2); budget_left(); chunk /= 2) {
+      for (std::size_t i = 0; i < schedule_.size() && budget_left();) {
+        std::vector<std::uint64_t> script;
+        script.reserve(schedule_.size());
+        for (std::size_t j = 0; j < schedule_.size(); ++j)
+          if (j < i || j >= i + chunk) script.push_back(schedule_[j].item);
+        if (try_steered(script))
+          changed = true;
+        else
+          i += chunk;
+      }
+      if (chunk <= 1) break;
+    }
+    return changed;
   }
 
   bool simplify_scenario() {
@@ -168,12 +203,20 @@ class Search {
     best_.scenario = s;
     return true;
   }
+  bool try_steered(const std::vector<std::uint64_t>& script) {
+    ++best_.runs;
+    Outcome o = runner_.run_steered(script, other_choices(best_.tape, schedule_));
+    if (!acceptable(o.result)) return false;
+    adopt(std::move(o));
+    return true;
+  }
   bool acceptable(const RunResult& r) const {
     return shows(r, kind_) && r.stats.delivered <= best_.result.stats.delivered;
   }
   void adopt(Outcome o) {
     best_.tape = std::move(o.consumed);
     best_.result = std::move(o.result);
+    schedule_ = std::move(o.schedule);
   }
   static std::vector<std::uint32_t> without(std::vector<std::uint32_t> tape, std::size_t i) {
     tape.erase(tape.begin() + static_cast<std::ptrdiff_t>(i));
@@ -204,6 +247,7 @@ class Search {
   std::uint64_t max_runs_;
   Runner runner_;
   std::vector<Scenario> researched_;
+  Schedule schedule_;  // the best run's (async)
 };
 }  // namespace
 
@@ -221,6 +265,7 @@ std::optional<Minimized> minimize(const Scenario& s, const std::vector<std::uint
     changed = search.simplify_scenario();
     search.delete_runs();
     changed |= search.research(research_seeds(max_runs));
+    changed |= search.delete_steps();
     changed |= search.raise_choices();
     changed |= search.single_choices();
   }

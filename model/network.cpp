@@ -66,17 +66,34 @@ class AsyncNetwork final : public Network {
     const auto messages = static_cast<std::uint32_t>(messages_.size());
     const auto timers = static_cast<std::uint32_t>(timers_.size());
     if (messages + timers == 0) return std::nullopt;
+    const Steering::Choice choice = steering_ ? steering_->choose(messages_, timers_) : Steering::Choice{};
+    if (choice.from == Steering::Choice::From::nothing) return std::nullopt;
     ++steps;
     if (steps > max_steps_) return std::nullopt;
-    // A timer fires only when the tape says so (1 in 16 while messages are
-    // in flight, like a timeout that is long next to delays); pick 0
-    // delivers the oldest message.
-    auto& from = messages > 0 && (timers == 0 || tape.pick(16) != 15) ? messages_ : timers_;
-    const std::size_t i = tape.pick(static_cast<std::uint32_t>(from.size()));
-    const std::uint32_t index = from[i];
-    from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
+    const std::uint64_t first_pick = tape.picks();
+    std::vector<std::uint32_t>* from = nullptr;
+    std::size_t i = 0;
+    if (choice.from == Steering::Choice::From::tape) {
+      // A timer fires only when the tape says so (1 in 16 while messages are
+      // in flight, like a timeout that is long next to delays); pick 0
+      // delivers the oldest message.
+      from = messages > 0 && (timers == 0 || tape.pick(16) != 15) ? &messages_ : &timers_;
+      i = tape.pick(static_cast<std::uint32_t>(from->size()));
+    } else {
+      // The same picks, noted: what the tape would have said for this choice.
+      const bool timer = choice.from == Steering::Choice::From::timers;
+      if (messages > 0 && timers > 0) tape.steer(timer ? 15 : 0, 16);
+      from = timer ? &timers_ : &messages_;
+      i = choice.position;
+      tape.steer(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(from->size()));
+    }
+    const std::uint32_t index = (*from)[i];
+    from->erase(from->begin() + static_cast<std::ptrdiff_t>(i));
+    if (steering_) steering_->chose(index, first_pick, tape.picks());
     return Next{index, 0};  // async has no clock
   }
+
+  void steer(Steering* s) override { steering_ = s; }
 
   void forget_timers(const std::function<bool(std::uint32_t)>& stale,
                      const std::function<void(std::uint32_t)>& drop) override {
@@ -91,6 +108,7 @@ class AsyncNetwork final : public Network {
 
  private:
   std::uint64_t max_steps_;
+  Steering* steering_ = nullptr;
   // Slab indices in arrival order: removing from the middle moves 4 bytes an entry.
   std::vector<std::uint32_t> messages_;
   std::vector<std::uint32_t> timers_;  // at most one per replica and per client

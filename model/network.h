@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "model/event_queue.h"
@@ -36,6 +37,23 @@ struct Waiting {
   std::uint64_t time = 0, order = 0;
   std::uint32_t index = 0;
   bool timer = false;  // a timer (or a scheduled release), not a message
+};
+
+// Async only: chooses the next item instead of the tape (the schedule
+// minimizer, model/schedule_steering.h). The network notes the picks that
+// would have made the same choice on the tape, so a steered run replays
+// from its recorded tape alone.
+class Steering {
+ public:
+  virtual ~Steering() = default;
+  struct Choice {
+    enum class From : std::uint8_t { tape, messages, timers, nothing } from = From::tape;
+    std::uint32_t position = 0;  // in the messages or timers waiting
+  };
+  // `nothing` ends the run.
+  virtual Choice choose(std::span<const std::uint32_t> messages, std::span<const std::uint32_t> timers) = 0;
+  // After each step: the item handled and the tape picks [first, end) that chose it.
+  virtual void chose(std::uint32_t index, std::uint64_t first_pick, std::uint64_t end_pick) = 0;
 };
 
 class Network {
@@ -59,6 +77,8 @@ class Network {
   virtual void forget_timers(const std::function<bool(std::uint32_t index)>& stale,
                              const std::function<void(std::uint32_t index)>& drop) = 0;
   virtual bool idle() const = 0;  // nothing waits
+  // Async: nullptr (the default) lets the tape choose. Timed has no choice to steer.
+  virtual void steer(Steering*) {}
   // Timed: the run ends at the horizon; extend_horizon moves it later (for
   // this run only: clear() restores it) and says whether it moved. Async has none.
   virtual std::uint64_t horizon_us() const { return 0; }

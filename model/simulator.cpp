@@ -42,7 +42,8 @@ Simulator::Simulator(const Scenario& s)
       checkers_(scenario_),
       boundary_(honest_mask(s), s.auth),
       replica_timer_(s.config.n, 0),
-      network_(make_network(scenario_)) {
+      network_(make_network(scenario_)),
+      judging_liveness_(s.check_liveness && s.network.mode == NetworkMode::timed) {
 #ifndef NDEBUG
   validate(s);  // the caller's promise (scenarios are checked where read or drawn); throws if broken
 #endif
@@ -82,7 +83,33 @@ void Simulator::schedule(Item item, std::uint64_t delay_us) {
   item.time = now_us_ + delay_us;
   item.order = order_++;
   if (item.carries_message()) ++sent_[item.message].holders;
-  network_->push({.time = item.time, .order = item.order, .index = store(item), .timer = is_timer(item)});
+  const std::uint32_t index = store(item);
+  if (steering_) {
+    if (names_.size() <= index) names_.resize(slab_.size());
+    names_[index] = name_of(item);
+  }
+  network_->push({.time = item.time, .order = item.order, .index = index, .timer = is_timer(item)});
+}
+
+std::uint64_t Simulator::name_of(const Item& item) const {
+  // Not the timer token or the send order: a name must survive deleting
+  // other deliveries, which renumbers both.
+  TraceEvent e = item.carries_message() ? sent_[item.message].summary : TraceEvent{};
+  e.from = item.from;
+  e.to = item.to;
+  return pbft::mix64(hash_event(static_cast<std::uint64_t>(item.kind) + 1, e));
+}
+
+void Simulator::follow(const std::vector<std::uint64_t>* script, Schedule* log) {
+  if (scenario_.network.mode != NetworkMode::async) return;
+  if (!script && !log) {
+    steering_.reset();
+    network_->steer(nullptr);
+    return;
+  }
+  if (!steering_) steering_.emplace([this](std::uint32_t index) { return names_[index]; });
+  steering_->follow(script, log);
+  network_->steer(&*steering_);
 }
 
 void Simulator::transmit(std::uint32_t from, std::uint32_t to, std::uint32_t message, bool resend) {
@@ -128,7 +155,7 @@ std::uint32_t Simulator::keep(Message&& m) {
     free_sent_.pop_back();
   }
   Sent& slot = sent_[index];
-  if (tracing()) slot.summary = summarize(m);
+  if (tracing() || steering_) slot.summary = summarize(m);  // steering names items by it
   slot.message = std::move(m);
   if (index < encoded_.size()) encoded_[index].clear();  // plug-ins only: the slot holds a new message
   slot.holders = 1;  // the sender's, until it releases the message
@@ -403,6 +430,7 @@ void Simulator::reset(Tape& tape, TraceSink* sink) {
   strategy_timers_.clear();
   std::fill(replica_timer_.begin(), replica_timer_.end(), 0);
   network_->clear();
+  if (steering_) steering_->restart();
   slab_.clear();
   free_.clear();
   sent_.clear();
@@ -424,7 +452,11 @@ bool Simulator::step() {
   if (!next) return false;
   const Item item = take(next->index);
   now_us_ = next->now_us;
-  deliver(item);
+  // Liveness is judged as the clock passes each deadline, before the item
+  // of the later time: a request accepted late broke the bound too, and the
+  // story of one never accepted ends at its deadline, not at the horizon.
+  if (judging_liveness_) checkers_.check_liveness(now_us_, false);
+  if (!checkers_.failed()) deliver(item);
   if (item.carries_message()) release(item.message);
   return true;
 }

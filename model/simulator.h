@@ -12,6 +12,7 @@
 #include "model/client.h"
 #include "model/network.h"
 #include "model/honest_replica.h"
+#include "model/schedule_steering.h"
 #include "model/scenario.h"
 #include "model/strategy.h"
 #include "model/tape.h"
@@ -60,6 +61,11 @@ class Simulator {
   // each delivery; RunResult::event_hash is then 0. A sink still sees
   // every event.
   void set_hashing(bool on) { hashing_ = on; }
+  // The schedule minimizer's hooks, async only (model/schedule_steering.h):
+  // every step's item is logged by name, and with a script the items are
+  // chosen by name rather than by the tape. Both null (the default): the
+  // tape alone, nothing named. Timed runs ignore this.
+  void follow(const std::vector<std::uint64_t>* script, Schedule* log);
 
  private:
   // An in-flight message or a pending timer: plain data, so the slab copies
@@ -144,9 +150,14 @@ class Simulator {
   // Items live in a slab; the network (timed or async) holds their indices
   // and decides what comes next.
   std::unique_ptr<Network> network_;
+  const bool judging_liveness_;  // timed runs with liveness on
   std::vector<Item> slab_;
   std::vector<std::uint32_t> free_;
   std::uint32_t store(const Item& item);       // into the slab
+  // An item's name for the schedule minimizer: its kind, ends and content.
+  std::uint64_t name_of(const Item& item) const;
+  std::optional<ScheduleSteering> steering_;
+  std::vector<std::uint64_t> names_;  // by slab index, while steering
   Item take(std::uint32_t index);              // out of it
   std::vector<Sent> sent_;
   std::vector<std::uint32_t> free_sent_;

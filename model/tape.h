@@ -38,6 +38,15 @@ class Tape {
     return pick(65536) >= threshold;
   }
 
+  // Notes v as the answer to a pick of k that was decided elsewhere (a
+  // steered network, model/schedule_steering.h): counted and recorded like
+  // a pick, so the recorded tape replays the run, but nothing is consumed.
+  void steer(std::uint32_t v, std::uint32_t k) {
+    if (k <= 1) return;
+    if (recording_) keep_recorded(v);
+    ++picks_;
+  }
+
   // Keep every answer so a PRNG or byte run can be replayed as values.
   void record(bool on) { recording_ = on; }
   const std::vector<std::uint32_t>& recorded() const { return recorded_; }

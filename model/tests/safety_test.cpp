@@ -182,6 +182,24 @@ TEST(Liveness, ARequestWhoseDeadlineFallsPastTheHorizonIsStillJudged) {
   }
 }
 
+// A request accepted after its deadline broke the bound: it is judged as
+// the clock passes the deadline (before, only requests still outstanding at
+// the end of the run were judged, so a late acceptance passed), and a stuck
+// request's story ends there rather than at the horizon.
+TEST(Liveness, ARequestAcceptedLateBreaksTheBound) {
+  Scenario s = live(4, {}, 1);
+  s.liveness_bound_us = 1'000;  // below the network's 5 ms minimum delay
+  const RunResult r = run_seed(s, 1);
+  ASSERT_TRUE(r.violation) << "a request accepted after its deadline passed";
+  EXPECT_EQ(r.violation->kind, ViolationKind::liveness);
+  EXPECT_EQ(r.stats.accepted, 0u) << "judged after the late acceptance, not as the deadline passed";
+
+  const Scenario stuck = live(4, {{1, StrategyKind::silent}, {2, StrategyKind::silent}}, 2);
+  const RunResult never = run_seed(stuck, 1);
+  ASSERT_TRUE(never.violation);
+  EXPECT_LT(never.stats.end_time_us, stuck.liveness_bound_us + 1'000'000) << "the story runs on past the deadline";
+}
+
 // FIXED REGRESSION SEEDS, NOT A PROPERTY for all_executed: a replica that
 // loses the NEW-VIEW (or VIEW-CHANGEs) before GST, or times out into a view
 // change that no one joins, waits for the next view change (see the end of
