@@ -33,4 +33,10 @@ std::string JsonFields::text(const nlohmann::json& o, const char* key) const {
   return v.get<std::string>();
 }
 
+bool JsonFields::flag(const nlohmann::json& o, const char* key) const {
+  const auto& v = field(o, key);
+  if (!v.is_boolean()) fail(fmt::format("\"{}\" must be true or false", key));
+  return v.get<bool>();
+}
+
 }  // namespace model

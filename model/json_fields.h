@@ -21,6 +21,7 @@ class JsonFields {
   std::uint32_t small(const nlohmann::json& o, const char* key) const;   // one below 2^32
   double real(const nlohmann::json& o, const char* key) const;
   std::string text(const nlohmann::json& o, const char* key) const;
+  bool flag(const nlohmann::json& o, const char* key) const;  // true or false
 
  private:
   std::string name_;

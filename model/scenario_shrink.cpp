@@ -1,5 +1,7 @@
 #include "model/scenario_shrink.h"
 
+#include "model/scenario_space.h"
+
 namespace model {
 
 namespace {
@@ -39,30 +41,84 @@ void add_smaller_workloads(const Scenario& s, Candidates& out) {
   out.add(fewer_requests);
 }
 
+// A network without the faults it can inject before GST.
+void calm_network(NetworkConfig& n) {
+  n.drop_probability = 0;
+  n.duplicate_probability = 0;
+  n.reorder_probability = 0;
+  n.partitions.clear();
+  n.gst_us = 0;
+  n.tail_probability = 0;
+  n.retransmit = true;
+}
+
+// The protocol's knobs at the swarm's plainest values (the first of each
+// table): short timeouts and small windows make long stories of view
+// changes and retries.
+void plain_interval(Scenario& c) {
+  const std::uint32_t factor = c.config.watermark_window / c.config.checkpoint_interval;
+  c.config.checkpoint_interval = space::kCheckpointIntervals[0];
+  c.config.watermark_window = c.config.checkpoint_interval * factor;
+}
+void plain_window(Scenario& c) { c.config.watermark_window = c.config.checkpoint_interval * space::kWindowFactors[0]; }
+void plain_view_timeout(Scenario& c) { c.config.view_change_timeout_us = space::kViewChangeTimeoutsUs[0]; }
+void plain_client_timeout(Scenario& c) { c.workload.client_timeout_us = space::kClientTimeoutsUs[0]; }
+void plain_knobs(Scenario& c) {
+  plain_interval(c);
+  plain_window(c);
+  plain_view_timeout(c);
+  plain_client_timeout(c);
+}
+
+Scenario changed(const Scenario& s, const auto& change) {
+  Scenario c = s;
+  change(c);
+  return c;
+}
+
+// The plainest scenario with the same group, faults and workload, in one
+// step: a violation that needs neither the network's faults nor the knobs
+// need not pass through a longer story on the way there. A safety violation
+// in the timed network is tried without time too (async), where the
+// schedule minimizer can delete deliveries.
+void add_plainest(const Scenario& s, Candidates& out) {
+  const Scenario plainest = changed(s, [](Scenario& c) {
+    calm_network(c.network);
+    plain_knobs(c);
+  });
+  out.add(plainest);
+  // ... and the smallest workload, the faulty replicas the first primaries.
+  out.add(changed(plainest, [](Scenario& c) {
+    c.workload.clients = 1;
+    c.workload.requests_per_client = 1;
+    for (std::size_t i = 0; i < c.faults.size(); ++i) c.faults[i].replica = static_cast<pbft::ReplicaId>(i);
+  }));
+  if (s.network.mode == NetworkMode::timed && !s.check_liveness)
+    out.add(changed(plainest, [](Scenario& c) { c.network.mode = NetworkMode::async; }));
+}
+
 // Each fault the network can inject, undone alone; all of them first.
 void add_calmer_networks(const Scenario& s, Candidates& out) {
-  const auto calm = [&](auto&& change) {
-    Scenario c = s;
-    change(c.network);
-    return c;
-  };
-  const auto no_drops = [](NetworkConfig& n) { n.drop_probability = 0; };
-  const auto no_duplicates = [](NetworkConfig& n) { n.duplicate_probability = 0; };
-  const auto no_reordering = [](NetworkConfig& n) { n.reorder_probability = 0; };
-  const auto no_partitions = [](NetworkConfig& n) { n.partitions.clear(); };
-  const auto no_gst = [](NetworkConfig& n) { n.gst_us = 0; };
-  const auto no_tail = [](NetworkConfig& n) { n.tail_probability = 0; };
-  out.add(calm([&](NetworkConfig& n) {
-    no_drops(n), no_duplicates(n), no_reordering(n), no_partitions(n), no_gst(n), no_tail(n);
-  }));
-  out.add(calm(no_drops));
-  out.add(calm(no_duplicates));
-  out.add(calm(no_reordering));
-  out.add(calm(no_partitions));
-  out.add(calm(no_gst));
-  out.add(calm(no_tail));
+  const auto calm = [&](auto&& change) { return changed(s, [&](Scenario& c) { change(c.network); }); };
+  out.add(calm(calm_network));
+  out.add(calm([](NetworkConfig& n) { n.drop_probability = 0; }));
+  out.add(calm([](NetworkConfig& n) { n.duplicate_probability = 0; }));
+  out.add(calm([](NetworkConfig& n) { n.reorder_probability = 0; }));
+  out.add(calm([](NetworkConfig& n) { n.partitions.clear(); }));
+  out.add(calm([](NetworkConfig& n) { n.gst_us = 0; }));
+  out.add(calm([](NetworkConfig& n) { n.tail_probability = 0; }));
+  out.add(calm([](NetworkConfig& n) { n.retransmit = true; }));
   // Timed mode: one fixed delay leaves the order of events to the timers.
   out.add(calm([](NetworkConfig& n) { n.max_delay_us = n.min_delay_us; }));
+}
+
+// The knobs made plain, all at once, then each alone.
+void add_plainer_knobs(const Scenario& s, Candidates& out) {
+  out.add(changed(s, plain_knobs));
+  out.add(changed(s, plain_interval));
+  out.add(changed(s, plain_window));
+  out.add(changed(s, plain_view_timeout));
+  out.add(changed(s, plain_client_timeout));
 }
 
 void add_plainer_faults(const Scenario& s, Candidates& out) {
@@ -71,6 +127,11 @@ void add_plainer_faults(const Scenario& s, Candidates& out) {
     fewer.faults.erase(fewer.faults.begin() + static_cast<std::ptrdiff_t>(i));
     out.add(fewer);
   }
+  // The faulty replicas as the lowest ids, the first primaries: a lie told by
+  // the primary of view 0 needs no view change to matter.
+  Scenario first = s;
+  for (std::size_t i = 0; i < first.faults.size(); ++i) first.faults[i].replica = static_cast<pbft::ReplicaId>(i);
+  out.add(first);
   // The plainest strategies, each a story of one kind of lie: silence, two
   // PRE-PREPAREs for one slot, votes for two digests.
   for (std::size_t i = 0; i < s.faults.size(); ++i)
@@ -118,8 +179,10 @@ void add_fewer_replicas(const Scenario& s, Candidates& out) {
 
 std::vector<Scenario> simpler_scenarios(const Scenario& s) {
   Candidates out(s);
+  add_plainest(s, out);
   add_smaller_workloads(s, out);
   if (s.network.mode == NetworkMode::timed) add_calmer_networks(s, out);  // async draws no delays or faults
+  add_plainer_knobs(s, out);
   add_plainer_faults(s, out);
   add_fewer_replicas(s, out);
   if (s.check_liveness) {

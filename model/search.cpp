@@ -24,14 +24,30 @@ constexpr double kLongestLimitS = 1e9;
 }  // namespace
 
 ScenarioSpace check_scenarios(const CheckSpace& c) {
-  ScenarioSpace s;
-  s.sizes = {c.n};
+  ScenarioSpace s = space::swarm({c.n});
+  if (c.calm) {
+    const ScenarioSpace plain;
+    s.checkpoint_intervals = plain.checkpoint_intervals;
+    s.window_factors = plain.window_factors;
+    s.view_change_timeouts_us = plain.view_change_timeouts_us;
+    s.client_timeouts_us = plain.client_timeouts_us;
+    s.drop = plain.drop;
+    s.duplicate = plain.duplicate;
+    s.reorder = plain.reorder;
+    s.tail_exponential = plain.tail_exponential;
+    s.retransmit = plain.retransmit;
+    s.gst_us = plain.gst_us;
+    s.partitions = 0;
+  }
   s.malice = {.rule = Malice::Rule::exactly, .count = c.malicious};
   if (c.strategy) s.strategies = {*c.strategy};
-  else s.strategies.assign(std::begin(kAllStrategies), std::end(kAllStrategies));
-  s.modes = {c.network};
-  s.clients = {c.clients};
-  s.requests = {c.requests};
+  if (c.network) s.modes = {*c.network};
+  if (c.clients) s.clients = {*c.clients};
+  if (c.requests) s.requests = {*c.requests};
+  // Runs as long as a long workload needs (the swarm's budgets suit its
+  // small ones).
+  s.max_steps = NetworkConfig{}.max_steps;
+  s.horizon_us = Scenario{}.horizon_us;
   s.mutation = c.mutation;
   s.auth = c.auth;
   s.replica = c.replica;

@@ -33,11 +33,21 @@ class ScheduleSpace {
   virtual bool counts(std::uint64_t /*i*/, const RunResult& /*r*/) const { return true; }
 };
 
-// What `pbftsim check` searches, as its flags say: one group and workload.
+// What `pbftsim check` searches, as its flags say. Hostile by default: what
+// a flag leaves open is drawn per schedule from the properties' swarm
+// (space::swarm): either network; 1-3 clients with 1-6 requests each, often
+// more than the watermark window holds; the checkpoint interval, window and
+// timeouts; and in the timed network drops, duplicates, reordering, a delay
+// tail, lost retransmissions, partitions and a GST. Each flag narrows one
+// knob to its value.
 struct CheckSpace {
-  std::uint32_t n = 4, malicious = 1, requests = 4, clients = 1;
+  std::uint32_t n = 4, malicious = 1;
+  std::optional<std::uint32_t> requests, clients;  // none: drawn
   std::optional<StrategyKind> strategy;  // none: a mix, one drawn per faulty replica
-  NetworkMode network = NetworkMode::async;
+  std::optional<NetworkMode> network;    // none: either, drawn
+  // A calm network (no faults before GST, no partitions, no tail) and the
+  // protocol's default knobs, as `check` searched before the swarm.
+  bool calm = false;
   pbft::Mutation mutation = pbft::Mutation::none;
   bool auth = true;
   std::uint64_t seed = 1;
@@ -50,7 +60,7 @@ struct CheckSpace {
   std::optional<std::uint64_t> gst_us;
   friend bool operator==(const CheckSpace&, const CheckSpace&) = default;
 };
-// The scenarios it draws from: the faulty replicas and their strategies.
+// The scenarios it draws from.
 ScenarioSpace check_scenarios(const CheckSpace& c);
 
 // Its schedules: schedule i draws its scenario from its own seed, so each

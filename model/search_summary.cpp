@@ -15,6 +15,22 @@ std::string strategy_text(const CheckSpace& c) {
   return c.strategy ? std::string(strategy_name(*c.strategy)) : "mix";
 }
 
+std::string network_text(const CheckSpace& c) {
+  if (!c.network) return "any";
+  return *c.network == NetworkMode::async ? "async" : "timed";
+}
+
+// A knob given as a flag is its value; one left open is drawn (JSON null).
+nlohmann::json given_or_null(const std::optional<std::uint32_t>& v) { return v ? nlohmann::json(*v) : nullptr; }
+
+std::string workload_text(const CheckSpace& c) {
+  const ScenarioSpace s = check_scenarios(c);
+  const auto range = [](const std::vector<std::uint32_t>& v) {
+    return v.size() == 1 ? fmt::format("{}", v.front()) : fmt::format("{}-{}", v.front(), v.back());
+  };
+  return fmt::format("{} request(s) x {} client(s)", range(s.requests), range(s.clients));
+}
+
 }  // namespace
 
 nlohmann::json to_json(const SearchSummary& s) {
@@ -22,13 +38,14 @@ nlohmann::json to_json(const SearchSummary& s) {
   nlohmann::json j{{"n", c.n},
                    {"malicious", c.malicious},
                    {"strategy", strategy_text(c)},
-                   {"network", c.network == NetworkMode::async ? "async" : "timed"},
+                   {"network", network_text(c)},
+                   {"calm", c.calm},
                    {"mutation", std::string(pbft::mutation_name(c.mutation))},
                    {"auth", c.auth ? "on" : "off"},
                    {"replica", s.replica},
                    {"seed", c.seed},
-                   {"requests", c.requests},
-                   {"clients", c.clients},
+                   {"requests", given_or_null(c.requests)},
+                   {"clients", given_or_null(c.clients)},
                    {"schedule_budget", nullptr},
                    {"time_limit", s.time_limit_s},
                    {"shard", shard_text(s.shard)},
@@ -60,16 +77,18 @@ SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name
   CheckSpace& c = s.space;
   c.n = in.small(j, "n");
   c.malicious = in.small(j, "malicious");
-  c.requests = in.small(j, "requests");
-  c.clients = in.small(j, "clients");
+  if (!in.field(j, "requests").is_null()) c.requests = in.small(j, "requests");
+  if (!in.field(j, "clients").is_null()) c.clients = in.small(j, "clients");
   c.seed = in.number(j, "seed");
   if (const std::string st = in.text(j, "strategy"); st != "mix") {
     c.strategy = parse_strategy(st);
     if (!c.strategy) in.fail("unknown strategy " + st);
   }
   const std::string net = in.text(j, "network");
-  if (net != "async" && net != "timed") in.fail("\"network\" must be async or timed");
-  c.network = net == "async" ? NetworkMode::async : NetworkMode::timed;
+  if (net != "async" && net != "timed" && net != "any") in.fail("\"network\" must be async, timed or any");
+  if (net != "any") c.network = net == "async" ? NetworkMode::async : NetworkMode::timed;
+  // Absent in summaries written before the swarm, whose searches were calm.
+  c.calm = j.contains("calm") ? in.flag(j, "calm") : true;
   const auto m = pbft::parse_mutation(in.text(j, "mutation"));
   if (!m) in.fail("\"mutation\" is not in the bug catalog");
   c.mutation = *m;
@@ -124,7 +143,7 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
   const nlohmann::json space = [&] {
     nlohmann::json j = to_json(first);
     return nlohmann::json{{"n", j["n"]},       {"malicious", j["malicious"]}, {"strategy", j["strategy"]},
-                          {"network", j["network"]}, {"mutation", j["mutation"]}, {"auth", j["auth"]},
+                          {"network", j["network"]}, {"calm", j["calm"]}, {"mutation", j["mutation"]}, {"auth", j["auth"]},
                           {"replica", j["replica"]},
                           {"seed", j["seed"]}, {"requests", j["requests"]},   {"clients", j["clients"]},
                           {"liveness", j.value("liveness", nlohmann::json())}};
@@ -197,10 +216,10 @@ std::string result_line(const SearchSummary& s) {
     return fmt::format("violation in schedule {} (seed {}){}{}: {}", s.violation->schedule,
                        c.seed + s.violation->schedule, replica, shard, s.violation->found);
   return fmt::format(
-      "no violation in {} schedules (n={}, malicious={}, strategy={}, network={}, mutation={}, {} request(s) x {} "
-      "client(s), {} thread(s){}{}{}){}: {:.0f} schedules/s, {:.0f} ns per delivered message per thread",
-      s.schedules, c.n, c.malicious, strategy_text(c), c.network == NetworkMode::async ? "async" : "timed",
-      pbft::mutation_name(c.mutation), c.requests, c.clients, s.threads, liveness, replica, shard, stopped,
+      "no violation in {} schedules (n={}, malicious={}, strategy={}, network={}{}, mutation={}, {}, "
+      "{} thread(s){}{}{}){}: {:.0f} schedules/s, {:.0f} ns per delivered message per thread",
+      s.schedules, c.n, c.malicious, strategy_text(c), network_text(c), c.calm ? " (calm)" : "",
+      pbft::mutation_name(c.mutation), workload_text(c), s.threads, liveness, replica, shard, stopped,
       s.seconds > 0 ? static_cast<double>(s.schedules) / s.seconds : 0.0, ns);
 }
 

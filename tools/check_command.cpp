@@ -32,8 +32,10 @@ using namespace model;
 constexpr std::uint64_t kUnlimited = ~std::uint64_t{0};
 
 struct CheckOptions {
-  std::uint32_t n = 4, malicious = 1, requests = 4, clients = 1;
-  std::string strategy = "mix", network = "async", mutation = "none", auth = "on", shard = "0/1";
+  std::uint32_t n = 4, malicious = 1;
+  std::optional<std::uint32_t> requests, clients;  // none: drawn per schedule
+  bool calm = false;
+  std::string strategy = "mix", network = "any", mutation = "none", auth = "on", shard = "0/1";
   std::uint64_t schedules = 10'000, seed = 1;
   bool until_time_limit = false;  // --time-limit without --schedules
   double time_limit_s = 0;  // 0: no limit
@@ -42,7 +44,6 @@ struct CheckOptions {
   std::string json;  // summary file, optional
   ReplicaChoice replica;  // none: the built-in replica
   bool liveness = false;        // --liveness
-  bool network_given = false;   // --network on the command line
   std::uint64_t liveness_bound_ms = space::kLivenessBoundUs / 1000;
   std::optional<std::uint64_t> gst_ms;
   std::uint64_t minimize_runs = kDefaultMinimizeRuns;
@@ -84,13 +85,14 @@ int check(const CheckOptions& o) {
   space.malicious = o.malicious;
   space.requests = o.requests;
   space.clients = o.clients;
+  space.calm = o.calm;
   if (o.strategy != "mix") space.strategy = parse_strategy(o.strategy);
-  space.network = o.network == "timed" ? NetworkMode::timed : NetworkMode::async;
+  if (o.network != "any") space.network = o.network == "timed" ? NetworkMode::timed : NetworkMode::async;
   space.mutation = *mutation;
   space.auth = o.auth == "on";
   space.seed = o.seed;
   if (o.liveness) {
-    if (o.network_given && o.network != "timed")
+    if (o.network == "async")
       throw InputError("--liveness needs --network timed (async has no time, so no bound)");
     if (o.malicious > (o.n - 1) / 3)
       throw InputError(fmt::format("--liveness needs --malicious <= f = {} (PBFT promises liveness only then)",
@@ -197,14 +199,21 @@ void add_check_command(CLI::App& app, int& status) {
   cmd->add_option("--n", o->n, "replicas")->capture_default_str();
   cmd->add_option("--malicious", o->malicious, "faulty replicas")->capture_default_str();
   cmd->add_option("--strategy", o->strategy, "Byzantine strategy, or mix")->capture_default_str();
-  cmd->add_option("--network", o->network, "timed or async")->check(CLI::IsMember({"timed", "async"}))->capture_default_str();
+  cmd->add_option("--network", o->network, "timed, async, or any (drawn per schedule)")
+      ->check(CLI::IsMember({"timed", "async", "any"}))
+      ->capture_default_str();
+  cmd->add_flag("--calm", o->calm,
+                "a calm network (no drops, duplicates, reordering, partitions, delay tail or GST) and the "
+                "protocol's default checkpoint interval, window and timeouts; without it they are drawn per "
+                "schedule");
   cmd->add_option("--mutation", o->mutation, "bug-catalog entry switched on")->capture_default_str();
   cmd->add_option("--auth", o->auth, "on or off")->check(CLI::IsMember({"on", "off"}))->capture_default_str();
   auto* schedules = cmd->add_option("--schedules", o->schedules, "schedules to try (unlimited under --time-limit unless given)")
                        ->check(whole_number())
                        ->capture_default_str();
-  cmd->add_option("--requests", o->requests, "requests per client")->check(CLI::Range(1u, 100000u))->capture_default_str();
-  cmd->add_option("--clients", o->clients, "clients")->check(CLI::Range(1u, 16u))->capture_default_str();
+  cmd->add_option("--requests", o->requests, "requests per client (default: drawn per schedule, 1 to 6)")
+      ->check(CLI::Range(1u, 100000u));
+  cmd->add_option("--clients", o->clients, "clients (default: drawn per schedule, 1 to 3)")->check(CLI::Range(1u, 16u));
   cmd->add_option("--seed", o->seed, "first seed")->check(whole_number())->capture_default_str();
   cmd->add_option("--time-limit", o->time_limit_s, "stop searching after this many seconds (0: none)")
       ->check(seconds());
@@ -229,9 +238,7 @@ void add_check_command(CLI::App& app, int& status) {
   add_replica_option(cmd, o->replica);
   cmd->footer("\n" + strategies_help() + "\n" + mutations_help() +
               "\nExit status: 0 no violation, 1 violation found, 2 bad input, 3 internal error.");
-  auto* network = cmd->get_option("--network");
-  cmd->callback([o, schedules, network, &status] {
-    o->network_given = network->count() > 0;
+  cmd->callback([o, schedules, &status] {
     if (o->time_limit_s > 0 && schedules->count() == 0) {
       o->until_time_limit = true;
       o->schedules = kUnlimited;

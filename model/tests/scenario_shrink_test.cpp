@@ -67,6 +67,36 @@ TEST(ScenarioShrink, OffersEachSimplification) {
   EXPECT_FALSE(offers([](const Scenario& c) { return c.config.n == 4 && c.malicious() > 1; }));
 }
 
+// A violation found in the hostile space often needs none of its faults or
+// knobs, but grows on the way when they go one at a time: the plainest
+// scenario is offered in one step, also with the smallest workload and the
+// faulty replicas as the first primaries, and (safety) without time.
+TEST(ScenarioShrink, OffersThePlainestScenarioInOneStep) {
+  Scenario s = hostile_n7();
+  s.config.checkpoint_interval = 1;
+  s.config.watermark_window = 3;
+  s.config.view_change_timeout_us = 10'000;
+  s.workload.client_timeout_us = 20'000;
+  const auto candidates = simpler_scenarios(s);
+  const auto plain = [](const Scenario& c) {
+    return c.network.drop_probability == 0 && c.network.duplicate_probability == 0 &&
+           c.network.reorder_probability == 0 && c.network.partitions.empty() && c.network.gst_us == 0 &&
+           c.config.checkpoint_interval == 2 && c.config.watermark_window == 4 &&
+           c.config.view_change_timeout_us == 400'000 && c.workload.client_timeout_us == 500'000;
+  };
+  const auto offers = [&](auto&& pred) { return std::any_of(candidates.begin(), candidates.end(), pred); };
+  EXPECT_TRUE(offers([&](const Scenario& c) {
+    return plain(c) && c.network.mode == NetworkMode::timed && c.workload.clients == 3 && c.faults == s.faults;
+  }));
+  EXPECT_TRUE(offers([&](const Scenario& c) {
+    return plain(c) && c.workload.clients == 1 && c.workload.requests_per_client == 1 &&
+           c.faults == std::vector<Fault>{{0, StrategyKind::equivocate}, {1, StrategyKind::replay}};
+  }));
+  EXPECT_TRUE(offers([&](const Scenario& c) { return plain(c) && c.network.mode == NetworkMode::async; }));
+  s.check_liveness = true;  // liveness needs time: no async candidate
+  for (const Scenario& c : simpler_scenarios(s)) EXPECT_EQ(c.network.mode, NetworkMode::timed);
+}
+
 TEST(ScenarioShrink, FewerReplicasRenumberTheFaultyOnes) {
   const Scenario s = small_scenario(7, NetworkMode::async, {{6, StrategyKind::viewchange_tamper}}, 2);
   const auto candidates = simpler_scenarios(s);

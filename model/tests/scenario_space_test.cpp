@@ -38,13 +38,12 @@ TEST(ScenarioSpace, ZeroPicksMakeThePrimaryFaultyFirstOrSpareIt) {
   EXPECT_EQ(draw(sp, zero).faults, (std::vector<Fault>{{3, StrategyKind::silent}}));
 }
 
-// check's space varies only the faulty replicas: its draw asks for one
-// position per faulty replica and one strategy when they are mixed, so
-// narrowing the other knobs to one value shifts no pick.
+// check's calm space with its workload given varies only the faulty
+// replicas: its draw asks for one position per faulty replica and one
+// strategy when they are mixed, so narrowing the other knobs to one value
+// shifts no pick.
 TEST(ScenarioSpace, AKnobWithOneValueCostsNoPick) {
-  CheckSpace c;
-  c.n = 7;
-  c.malicious = 2;
+  CheckSpace c{.n = 7, .malicious = 2, .requests = 4, .clients = 1, .network = NetworkMode::async, .calm = true};
   std::vector<std::uint32_t> asked;
   const auto count = [&](std::uint32_t k) {
     asked.push_back(k);
@@ -56,6 +55,37 @@ TEST(ScenarioSpace, AKnobWithOneValueCostsNoPick) {
   c.strategy = StrategyKind::split;
   draw(check_scenarios(c), count);
   EXPECT_EQ(asked, (std::vector<std::uint32_t>{7, 6}));
+}
+
+// check is hostile by default: over many schedules it draws both networks,
+// every network fault, workloads larger than the watermark window and every
+// checkpoint interval; each flag narrows its knob to one value.
+TEST(ScenarioSpace, ChecksDefaultSpaceIsHostileAndFlagsNarrowIt) {
+  const auto seen = [](const CheckSpace& c) {
+    std::set<std::string> out;
+    const ScenarioSpace sp = check_scenarios(c);
+    for (std::uint64_t i = 0; i < 3'000; ++i) {
+      Tape t = Tape::from_seed(i);
+      const Scenario s = draw(sp, t);
+      out.insert(s.network.mode == NetworkMode::timed ? "timed" : "async");
+      if (s.network.drop_probability > 0) out.insert("drops");
+      if (s.network.duplicate_probability > 0) out.insert("duplicates");
+      if (s.network.reorder_probability > 0) out.insert("reordering");
+      if (!s.network.partitions.empty()) out.insert("partitions");
+      if (s.network.gst_us > 0) out.insert("gst");
+      if (s.workload.clients > 1) out.insert("clients");
+      if (s.workload.clients * s.workload.requests_per_client > s.config.watermark_window) out.insert("past window");
+      if (s.config.checkpoint_interval != ScenarioSpace{}.checkpoint_intervals.front()) out.insert("interval");
+      EXPECT_EQ(s.malicious(), c.malicious);
+    }
+    return out;
+  };
+  EXPECT_EQ(seen(CheckSpace{}), (std::set<std::string>{"async", "timed", "drops", "duplicates", "reordering",
+                                                       "partitions", "gst", "clients", "past window", "interval"}));
+  EXPECT_EQ(seen(CheckSpace{.requests = 2, .clients = 1, .network = NetworkMode::timed}),
+            (std::set<std::string>{"timed", "drops", "duplicates", "reordering", "partitions", "gst", "interval"}));
+  EXPECT_EQ(seen(CheckSpace{.network = NetworkMode::timed, .calm = true}),
+            (std::set<std::string>{"timed", "clients", "past window"}));
 }
 
 TEST(ScenarioSpace, MaliceRules) {
