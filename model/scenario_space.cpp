@@ -157,6 +157,20 @@ ScenarioSpace swarm(std::vector<std::uint32_t> sizes) {
   return s;
 }
 
+void calm(ScenarioSpace& s) {
+  s.checkpoint_intervals = {kCheckpointIntervals[0]};
+  s.window_factors = {kWindowFactors[0]};
+  s.view_change_timeouts_us = {kViewChangeTimeoutsUs[0]};
+  s.client_timeouts_us = {kClientTimeoutsUs[0]};
+  s.drop = {kDropRates[0]};
+  s.duplicate = {kDuplicateRates[0]};
+  s.reorder = {kReorderRates[0]};
+  s.tail_exponential = {false};
+  s.retransmit = {true};
+  s.gst_us = {kSafetyGstUs[0]};
+  s.partitions = 0;
+}
+
 void judge_liveness(ScenarioSpace& s) {
   s.modes = {NetworkMode::timed};
   s.retransmit = {true};

@@ -136,6 +136,12 @@ NetworkConfig tutorial_network();
 // narrow it.
 ScenarioSpace swarm(std::vector<std::uint32_t> sizes);
 
+// Narrows a space to a calm one: no network faults before GST (no drops,
+// duplicates, reordering, tail, lost retransmissions, partitions or GST)
+// and the protocol's knobs at the first, plainest value of each table (the
+// minimizer's plain knobs too: scenario_shrink.cpp).
+void calm(ScenarioSpace& s);
+
 // Narrows a space to liveness: timed, retransmitting links, a GST from kGstUs.
 void judge_liveness(ScenarioSpace& s);
 

@@ -25,20 +25,7 @@ constexpr double kLongestLimitS = 1e9;
 
 ScenarioSpace check_scenarios(const CheckSpace& c) {
   ScenarioSpace s = space::swarm({c.n});
-  if (c.calm) {
-    const ScenarioSpace plain;
-    s.checkpoint_intervals = plain.checkpoint_intervals;
-    s.window_factors = plain.window_factors;
-    s.view_change_timeouts_us = plain.view_change_timeouts_us;
-    s.client_timeouts_us = plain.client_timeouts_us;
-    s.drop = plain.drop;
-    s.duplicate = plain.duplicate;
-    s.reorder = plain.reorder;
-    s.tail_exponential = plain.tail_exponential;
-    s.retransmit = plain.retransmit;
-    s.gst_us = plain.gst_us;
-    s.partitions = 0;
-  }
+  if (c.calm) space::calm(s);
   s.malice = {.rule = Malice::Rule::exactly, .count = c.malicious};
   if (c.strategy) s.strategies = {*c.strategy};
   if (c.network) s.modes = {*c.network};
