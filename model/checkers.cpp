@@ -1,6 +1,7 @@
 #include "model/checkers.h"
 
 #include <algorithm>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -33,7 +34,8 @@ Checkers::Checkers(const Scenario& s)
       honest_(s.config.n, true),
       replicas_(s.config.n),
       submitted_(s.workload.clients, 0),
-      clients_(s.workload.clients) {
+      clients_(s.workload.clients),
+      timer_after_gst_(s.check_liveness ? s.config.n : 0, false) {
   for (const auto& f : s.faults) honest_[f.replica] = false;
   const std::size_t ring = 2 * s.config.watermark_window;
   for (auto& r : replicas_) {
@@ -240,8 +242,25 @@ std::uint64_t Checkers::last_deadline_us() const {
     for (std::size_t i = log.outstanding_head; i < log.outstanding.size(); ++i)
       if (log.outstanding[i].timestamp > log.accepted)
         last = std::max(last, std::max(scenario_->network.gst_us, log.outstanding[i].submitted_us) +
-                                  scenario_->liveness_bound_us);
+                                  scenario_->liveness_bound_us + timer_credit_us());
   return last;
+}
+
+void Checkers::on_honest_timer(ReplicaId r, std::uint64_t now_us, std::uint64_t delay_us) {
+  if (!scenario_->check_liveness) return;
+  if (now_us > scenario_->network.gst_us) {
+    if (timer_after_gst_[r]) return;  // later doublings are what the credit allows for
+    timer_after_gst_[r] = true;
+  }
+  backoff_at_gst_us_ = std::max(backoff_at_gst_us_, delay_us);
+}
+
+std::uint64_t Checkers::timer_credit_us() const {
+  if (backoff_at_gst_us_ == 0) return 0;
+  const std::uint32_t doublings = std::min<std::uint32_t>(scenario_->config.f + 1, 32);
+  const std::uint64_t factor = (std::uint64_t{1} << doublings) - 1;
+  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() / 4;  // deadlines add to it
+  return backoff_at_gst_us_ > limit / factor ? limit : backoff_at_gst_us_ * factor;
 }
 
 void Checkers::check_liveness(std::uint64_t now_us, bool final) {
@@ -259,7 +278,8 @@ void Checkers::check_liveness(std::uint64_t now_us, bool final) {
     }
     if (log.outstanding_head == log.outstanding.size()) continue;
     const Outstanding& o = log.outstanding[log.outstanding_head];
-    const std::uint64_t deadline = std::max(gst, o.submitted_us) + scenario_->liveness_bound_us;
+    const std::uint64_t credit = timer_credit_us();
+    const std::uint64_t deadline = std::max(gst, o.submitted_us) + scenario_->liveness_bound_us + credit;
     if (now_us < deadline || (!final && now_us == deadline)) continue;
     std::uint32_t executed = 0, honest = 0;
     for (ReplicaId r = 0; r < replicas_.size(); ++r) {
@@ -269,8 +289,10 @@ void Checkers::check_liveness(std::uint64_t now_us, bool final) {
     }
     return fail(ViolationKind::liveness, 0, 0, 0,
                 fmt::format("liveness: client {}'s request {} (submitted at {} us) was not accepted by {} us "
-                            "(bound {} us after max(GST, submission)); {} of {} honest replicas executed it",
-                            c, o.timestamp, o.submitted_us, now_us, scenario_->liveness_bound_us, executed, honest));
+                            "(bound {} us after max(GST, submission){}); {} of {} honest replicas executed it",
+                            c, o.timestamp, o.submitted_us, now_us, scenario_->liveness_bound_us,
+                            credit ? fmt::format(", plus {} us for the view-change backoff reached by GST", credit) : "",
+                            executed, honest));
   }
 }
 

@@ -44,6 +44,17 @@ class Checkers {
   // primary alone waits for the next view change, catching up at
   // checkpoints), so the simulator reports that separately (all_executed).
   void check_liveness(std::uint64_t now_us, bool final);
+  // An honest replica set a timer. The view-change backoff a replica reached
+  // before GST is paid after it, so liveness is judged that much later.
+  void on_honest_timer(pbft::ReplicaId r, std::uint64_t now_us, std::uint64_t delay_us);
+  // What a deadline allows beyond the bound. PBFT promises progress after GST
+  // only once the timers exceed the delays (§4.5.2), and a replica's timeout
+  // doubles with each view it passed through without executing a request,
+  // however quickly it passed (f+1 VIEW-CHANGEs move it on without a timer).
+  // So each honest replica may first wait out the backoff it reached by GST
+  // (L: the longest timer set by GST, or the first each sets after it), then
+  // up to f views with faulty primaries, each doubling it: L·(2^(f+1) − 1).
+  std::uint64_t timer_credit_us() const;
   // The latest liveness deadline of a request not yet accepted (0: none, or
   // liveness not judged): a run goes on until it has passed, so every
   // submitted request is judged.
@@ -118,6 +129,8 @@ class Checkers {
   };
   std::vector<ClientLog> clients_;
   std::optional<Violation> violation_;
+  std::uint64_t backoff_at_gst_us_ = 0;  // L of timer_credit_us
+  std::vector<bool> timer_after_gst_;     // per replica: its first timer after GST was seen
 };
 
 }  // namespace model

@@ -52,6 +52,17 @@ void draw_timed_faults(const ScenarioSpace& sp, std::uint32_t n, NetworkConfig& 
   }
 }
 
+// A bounded liveness judgment presumes what PBFT's does (§4.5.2): after GST
+// the view-change timeout outlasts a round trip, or doubles until it does.
+// Far below it, progress is only eventual: a replica that has just executed
+// (its backoff reset to T) leaves each new view before the view can execute
+// anything, and the doublings each failed view costs the others outgrow any
+// bound (found by check --liveness with T = 10 ms and 55 ms delays). So a
+// run judged for liveness waits at least a round trip at the worst delay.
+std::uint64_t judged_timeout_floor_us(const NetworkConfig& net) {
+  return 2 * (net.max_delay_us + (net.tail_probability > 0 ? net.tail_max_us : 0));
+}
+
 }  // namespace
 
 Scenario draw(const ScenarioSpace& sp, const Pick& pick) {
@@ -83,6 +94,7 @@ Scenario draw(const ScenarioSpace& sp, const Pick& pick) {
       s.check_liveness = true;
       s.liveness_bound_us = sp.liveness_bound_us;
       s.horizon_us = s.network.gst_us + sp.liveness_horizon_after_gst_us;
+      s.config.view_change_timeout_us = std::max(s.config.view_change_timeout_us, judged_timeout_floor_us(s.network));
     }
   }
   s.auth = sp.auth;

@@ -251,7 +251,10 @@ void Simulator::activate(ReplicaId r, Input input) {
 
 void Simulator::apply_honest(ReplicaId r) {
   for (auto& s : effects_.sends) send(r, s.to, std::move(s.message), true);
-  for (const auto& t : effects_.timers) set_replica_timer(r, t);
+  for (const auto& t : effects_.timers) {
+    if (t.set) checkers_.on_honest_timer(r, now_us_, t.delay_us);
+    set_replica_timer(r, t);
+  }
   // A state transfer comes before the executions it enables.
   for (const auto& ev : effects_.events)
     if (ev.kind == pbft::EventKind::state_installed && effects_.installed_state)

@@ -52,12 +52,12 @@ void Replica::on_client_request(ClientId from, const Request& r, Effects& out) {
 void Replica::on_timer(std::uint64_t token, Effects& out) {
   if (!timer_armed_ || token != timer_token_) return;  // cancelled or superseded
   timer_armed_ = false;
-  start_view_change(view_ + 1, out);
+  start_view_change(view_ + 1, true, out);
 }
 
-// §4.5.2: the timer for view v+1 waits T, for v+2 2T, and so on: the k-th
-// consecutive view change waits T·2^(k−1). A request timer outside a view
-// change (k = 0) waits T.
+// §4.5.2: the timer for view v+1 waits T, for v+2 2T, and so on: after the
+// k-th consecutive expiry of its own timer a replica waits T·2^(k−1). A
+// request timer outside a view change (k = 0) waits T.
 std::uint64_t Replica::timeout_us() const {
   const std::uint32_t doublings = consecutive_view_changes_ > 0 ? consecutive_view_changes_ - 1 : 0;
   return config_.view_change_timeout_us << std::min<std::uint32_t>(doublings, 16);

@@ -23,7 +23,7 @@ class Replica {
   // An external suspicion of the primary: start a view change to `target`
   // (> view) now, as if the timer had expired. Used by failure detectors and
   // by adversaries that drive their own replica copy.
-  void suspect_primary(View target, Effects& out) { start_view_change(target, out); }
+  void suspect_primary(View target, Effects& out) { start_view_change(target, true, out); }
 
   // Observers, for tests, checkers and strategies.
   ReplicaId id() const { return id_; }
@@ -35,6 +35,7 @@ class Replica {
   Seq stable_seq() const { return h_; }
   Seq high_watermark() const { return h_ + config_.watermark_window; }
   const ServiceState& service_state() const { return service_.state(); }
+  // Timer expiries since a request last executed in a view: the backoff (§4.5.2).
   std::uint32_t consecutive_view_changes() const { return consecutive_view_changes_; }
   std::size_t buffered_messages() const { return buffered_.size(); }
   // The digest this replica accepted in a pre-prepare for seq in the current view.
@@ -98,7 +99,7 @@ class Replica {
   void handle_state_transfer(ReplicaId from, const StateTransfer& m, Effects& out);
 
   // view_change.cpp
-  void start_view_change(View target, Effects& out);
+  void start_view_change(View target, bool timed_out, Effects& out);
   void handle_view_change(ReplicaId from, const ViewChangePtr& m, Effects& out);
   void handle_new_view(ReplicaId from, const NewViewPtr& m, Effects& out);
   void arm_timer_on_view_change_quorum(Effects& out);

@@ -24,11 +24,15 @@ ViewChange Replica::make_view_change(View target) const {
   return vc;
 }
 
-void Replica::start_view_change(View target, Effects& out) {
+void Replica::start_view_change(View target, bool timed_out, Effects& out) {
   if (target <= view_ || target >= kMaxView) return;
   view_ = target;
   in_view_change_ = true;
-  ++consecutive_view_changes_;
+  // §4.5.2 doubles the wait each time this replica's timer expires without
+  // progress. Joining f+1 others spent no time waiting: counting joins let a
+  // replica pass views in quick succession before GST and then wait T·2^k
+  // after it, with nobody else able to move the view.
+  if (timed_out) ++consecutive_view_changes_;
   reset_votes();
   auto vc = std::make_shared<const ViewChange>(make_view_change(target));
   view_changes_[id_] = vc;
@@ -76,7 +80,7 @@ void Replica::handle_view_change(ReplicaId from, const ViewChangePtr& m, Effects
     ++ahead;
     smallest = std::min(smallest, v->new_view);
   }
-  if (ahead >= config_.weak_quorum()) return start_view_change(smallest, out);
+  if (ahead >= config_.weak_quorum()) return start_view_change(smallest, false, out);
   arm_timer_on_view_change_quorum(out);
   try_send_new_view(out);
 }

@@ -203,6 +203,34 @@ TEST(ViewChange, ConsecutiveViewChangeTimeoutDoubles) {
   EXPECT_EQ(c.armed_timer(3)->delay_us, T) << "back to the base timeout";
 }
 
+// §4.5.2 doubles the timeout when the replica's own timer expires before the
+// view change completes. A replica taken along by f+1 VIEW-CHANGEs has not
+// waited at all: doubling then let views passed in quick succession (before
+// GST) raise its timeout to T·2^k with no time spent, and after GST progress
+// waited that long (the hostile liveness search found a primary whose next
+// timeout was 10 s with T = 10 ms).
+TEST(ViewChange, JoiningALaterViewDoesNotDoubleTheTimeout) {
+  Cluster c(test_config());
+  const std::uint64_t T = c.config().view_change_timeout_us;
+  const auto view_change = [](View v, ReplicaId r) {
+    return std::make_shared<const ViewChange>(ViewChange{.new_view = v, .replica = r});
+  };
+  // Replicas 1 and 2 ask for view 1, then view 2: replica 3 is taken along
+  // twice, and with its own VIEW-CHANGE a quorum asks for view 2.
+  for (View v = 1; v <= 2; ++v) {
+    for (ReplicaId r = 1; r <= 2; ++r) c.inject(r, 3, view_change(v, r));
+    ASSERT_EQ(c.replica(3).view(), v);
+    ASSERT_TRUE(c.replica(3).in_view_change());
+  }
+  ASSERT_TRUE(c.armed_timer(3));
+  EXPECT_EQ(c.armed_timer(3)->delay_us, T) << "replica 3 never timed out (it waited 2T before)";
+  EXPECT_EQ(c.replica(3).consecutive_view_changes(), 0u);
+  // Its own expiry does double.
+  ASSERT_TRUE(c.fire_timer(3));
+  EXPECT_EQ(c.replica(3).view(), 3u);
+  EXPECT_EQ(c.replica(3).consecutive_view_changes(), 1u);
+}
+
 // §4.5.2: the timer for view v+1 starts only when 2f+1 replicas ask for it.
 // A replica that suspected the primary alone must not escalate alone: it
 // would drift past the view the others later choose.

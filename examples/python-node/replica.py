@@ -33,7 +33,7 @@ class Replica:
         # view state
         self.view = 0
         self.active = True
-        self.vc_streak = 0  # consecutive view changes (timer backoff)
+        self.vc_streak = 0  # own timer expiries without progress (backoff)
         self.vcs = {}  # view -> {replica: vc}
         self.nv_done = set()  # views whose NEW-VIEW we sent or accepted
         self.buffer = []  # future-view normal-case messages (src, type, msg)
@@ -416,15 +416,16 @@ class Replica:
             return
         self.timer_armed = 0
         self.timer_kind = None
-        self.start_view_change(self.view + 1)
+        self.start_view_change(self.view + 1, timed_out=True)
 
-    def start_view_change(self, v):
+    def start_view_change(self, v, timed_out=False):
         if v <= self.view:
             return
         self.cancel_timer()
         self.view = v
         self.active = False
-        self.vc_streak += 1
+        if timed_out:  # joining f+1 others waited for nothing: no doubling
+            self.vc_streak += 1
         self.queue = []
         prepared = []
         for n in sorted(self.pcert):

@@ -338,6 +338,26 @@ TEST_F(CheckersTest, LivenessBoundStartsAtGst) {
   EXPECT_TRUE(reported(c, ViolationKind::liveness, 0u, {}, {"client 1"}));
 }
 
+// The backoff a replica reached by GST is paid after it (§4.5.2): the deadline
+// allows the longest timer set by GST, or the first each honest replica sets
+// after it, doubled for up to f views with faulty primaries: L·(2^(f+1) − 1).
+TEST_F(CheckersTest, LivenessAllowsTheBackoffReachedByGst) {
+  s.check_liveness = true;
+  s.liveness_bound_us = 1'000;
+  s.network.gst_us = 50'000;
+  ASSERT_EQ(s.config.f, 1u);
+  Checkers c(s);
+  c.on_submit(1, 1, 10);
+  c.on_honest_timer(2, 40'000, 2'000);  // before GST
+  c.on_honest_timer(3, 60'000, 3'000);  // replica 3's first after GST: L = 3 ms
+  c.on_honest_timer(3, 70'000, 9'000);  // a later doubling: allowed for, not counted
+  EXPECT_EQ(c.timer_credit_us(), 9'000u);
+  c.check_liveness(60'000, false);  // 51'000 + 9'000: at the deadline
+  EXPECT_FALSE(c.failed()) << "the bound and the backoff";
+  c.check_liveness(60'001, false);
+  EXPECT_TRUE(reported(c, ViolationKind::liveness, {}, {}, {"client 1", "plus 9000 us for the view-change backoff"}));
+}
+
 TEST_F(CheckersTest, LivenessIsTheClientsAnswer) {
   s.check_liveness = true;
   s.liveness_bound_us = 1'000;

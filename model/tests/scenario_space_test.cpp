@@ -3,6 +3,7 @@
 // and whatever the picks, the drawn scenario is valid and within the space.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "model/scenario_space.h"
@@ -88,6 +89,25 @@ TEST(ScenarioSpace, ChecksDefaultSpaceIsHostileAndFlagsNarrowIt) {
             (std::set<std::string>{"timed", "clients", "past window"}));
 }
 
+// A run judged for liveness within a bound has a view-change timeout of at
+// least a round trip at the worst delay after GST (§4.5.2's premise); the
+// drawn timeouts below it stay in runs that judge safety only.
+TEST(ScenarioSpace, JudgedLivenessWaitsAtLeastARoundTrip) {
+  ScenarioSpace sp = space::swarm({4});
+  space::judge_liveness(sp);
+  bool raised = false;
+  for (std::uint64_t i = 0; i < 2'000; ++i) {
+    Tape t = Tape::from_seed(i);
+    const Scenario s = draw(sp, t);
+    if (!s.check_liveness) continue;
+    const std::uint64_t worst = s.network.max_delay_us + (s.network.tail_probability > 0 ? s.network.tail_max_us : 0);
+    ASSERT_GE(s.config.view_change_timeout_us, 2 * worst) << "seed " << i;
+    raised |= std::find(std::begin(space::kViewChangeTimeoutsUs), std::end(space::kViewChangeTimeoutsUs),
+                        s.config.view_change_timeout_us) == std::end(space::kViewChangeTimeoutsUs);
+  }
+  EXPECT_TRUE(raised) << "some drawn timeout was below the round trip";
+}
+
 TEST(ScenarioSpace, MaliceRules) {
   ScenarioSpace sp;
   const auto drawn = [&](std::uint32_t n, std::uint32_t pick) {
@@ -134,7 +154,7 @@ TEST(ScenarioSpace, EveryDrawIsValidAndEveryValueIsReachable) {
     clients.insert(s.workload.clients);
     requests.insert(s.workload.requests_per_client);
     faulty.insert(s.malicious());
-    timeouts.insert(s.config.view_change_timeout_us);
+    if (!s.check_liveness) timeouts.insert(s.config.view_change_timeout_us);  // judged ones: at least a round trip
     gsts.insert(s.network.gst_us);
     drops.insert(s.network.drop_probability);
     timed += s.network.mode == NetworkMode::timed;
