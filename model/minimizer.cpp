@@ -23,7 +23,7 @@ std::vector<std::uint32_t> trimmed(std::vector<std::uint32_t> tape) {
 struct Outcome {
   std::vector<std::uint32_t> consumed;  // the picks the run really used, trimmed
   RunResult result;
-  Schedule schedule;  // async: each step's item by name, and its picks
+  Schedule schedule;  // async, logged runs only: each step's item by name, and its picks
 };
 
 // Runs a tape on a scenario's world, which is built once and reused (setting
@@ -37,17 +37,22 @@ class Runner {
   }
   Outcome run_seeded(std::uint64_t seed) { return run(Tape::from_seed(seed), false); }
   // Async: the items named by `script`, in its order, with `other` as the
-  // tape of every other choice (model/schedule_steering.h).
+  // tape of every other choice (model/schedule_steering.h). Only steered runs
+  // and schedule_of log their schedule: naming every item costs a hash per
+  // message, and most runs are tried and dropped.
   Outcome run_steered(const std::vector<std::uint64_t>& script, const std::vector<std::uint32_t>& other) {
-    return run(Tape::from_values(other), false, &script);
+    return run(Tape::from_values(other), false, &script, true);
+  }
+  Schedule schedule_of(const std::vector<std::uint32_t>& tape) {
+    return run(Tape::from_values(tape), false, nullptr, true).schedule;
   }
 
  private:
-  Outcome run(Tape t, bool hashing, const std::vector<std::uint64_t>* script = nullptr) {
+  Outcome run(Tape t, bool hashing, const std::vector<std::uint64_t>* script = nullptr, bool log = false) {
     t.record(true);
     sim_->set_hashing(hashing);
     Outcome o;
-    sim_->follow(script, &o.schedule);
+    sim_->follow(script, log ? &o.schedule : nullptr);
     o.result = sim_->run(t);
     o.consumed = trimmed(t.recorded());
     return o;
@@ -96,9 +101,9 @@ class Search {
   // later pick. Each deletion shortens the schedule, so this ends.
   bool delete_steps() {
     if (best_.scenario.network.mode != NetworkMode::async || !budget_left()) return false;
-    if (schedule_.empty()) {  // the starting run's, which was not adopted
+    if (schedule_.empty()) {  // the best run was not a logged one
       ++best_.runs;
-      schedule_ = runner_.run(best_.tape).schedule;
+      schedule_ = runner_.schedule_of(best_.tape);
     }
     bool changed = false;
     for (std::size_t chunk = std::max<std::size_t>(1, schedule_.size() / 2); budget_left(); chunk /= 2) {
@@ -247,7 +252,7 @@ class Search {
   std::uint64_t max_runs_;
   Runner runner_;
   std::vector<Scenario> researched_;
-  Schedule schedule_;  // the best run's (async)
+  Schedule schedule_;  // the best run's (async; empty until a steered run is adopted or delete_steps logs it)
 };
 }  // namespace
 

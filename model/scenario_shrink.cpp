@@ -88,11 +88,19 @@ void add_plainest(const Scenario& s, Candidates& out) {
   });
   out.add(plainest);
   // ... and the smallest workload, the faulty replicas the first primaries.
-  out.add(changed(plainest, [](Scenario& c) {
+  const Scenario smallest = changed(plainest, [](Scenario& c) {
     c.workload.clients = 1;
     c.workload.requests_per_client = 1;
     for (std::size_t i = 0; i < c.faults.size(); ++i) c.faults[i].replica = static_cast<pbft::ReplicaId>(i);
-  }));
+  });
+  out.add(smallest);
+  // ... and every faulty replica telling one plain kind of lie: a violation
+  // the search met with a rarer strategy (one that needs a lucky schedule)
+  // is often a plain lie's too, and fresh schedules find that one quickly.
+  for (StrategyKind plain : {StrategyKind::silent, StrategyKind::equivocate, StrategyKind::conflicting_votes})
+    out.add(changed(smallest, [plain](Scenario& c) {
+      for (Fault& f : c.faults) f.strategy = plain;
+    }));
   if (s.network.mode == NetworkMode::timed && !s.check_liveness)
     out.add(changed(plainest, [](Scenario& c) { c.network.mode = NetworkMode::async; }));
 }
