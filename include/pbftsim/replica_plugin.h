@@ -97,7 +97,7 @@ extern "C" {
  * Quorums are the reference replica's (pbft/config.h): ceil((n+f+1)/2) for
  * prepared, committed, stable and view change; f+1 to join a view change. */
 typedef struct pbftsim_config {
-  uint64_t view_change_timeout_us; /* doubles per consecutive view change (up to 2^16 times) */
+  uint64_t view_change_timeout_us; /* doubles per own timer expiry without progress (up to 2^16 times) */
   uint32_t n;                      /* replicas */
   uint32_t f;                      /* faults tolerated: floor((n-1)/3) */
   uint32_t checkpoint_interval;    /* K: a checkpoint every K sequence numbers */
