@@ -49,11 +49,11 @@ class Checkers {
   void on_honest_timer(pbft::ReplicaId r, std::uint64_t now_us, std::uint64_t delay_us);
   // What a deadline allows beyond the bound. PBFT promises progress after GST
   // only once the timers exceed the delays (§4.5.2), and a replica's timeout
-  // doubles with each view it passed through without executing a request,
-  // however quickly it passed (f+1 VIEW-CHANGEs move it on without a timer).
-  // So each honest replica may first wait out the backoff it reached by GST
-  // (L: the longest timer set by GST, or the first each sets after it), then
-  // up to f views with faulty primaries, each doubling it: L·(2^(f+1) − 1).
+  // doubles with each view that failed before GST, which the search makes
+  // fail on purpose. So each honest replica may first wait out the backoff
+  // it reached by GST (L: the longest timer set by GST, or the first each
+  // sets after it; a replica need not have armed its timer at GST), then up
+  // to f views with faulty primaries, each doubling it: L·(2^(f+1) − 1).
   std::uint64_t timer_credit_us() const;
   // The latest liveness deadline of a request not yet accepted (0: none, or
   // liveness not judged): a run goes on until it has passed, so every
