@@ -224,7 +224,8 @@ void add_check_command(CLI::App& app, int& status) {
       ->capture_default_str();
   cmd->add_flag("--liveness", o->liveness,
                 "judge liveness too: in the timed network, every request accepted by its client within "
-                "--liveness-bound-ms of max(GST, its submission), with malicious <= f (implies --network timed)");
+                "--liveness-bound-ms of max(GST, its submission), plus the view-change backoff the replicas reached "
+                "by GST, with malicious <= f (implies --network timed)");
   cmd->add_option("--liveness-bound-ms", o->liveness_bound_ms, "with --liveness: the bound")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}))
       ->capture_default_str();
