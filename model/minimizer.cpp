@@ -206,7 +206,7 @@ class Search {
       // A scenario that showed the violation in none of a quarter of its
       // seeds will hardly give a short run in the rest: the budget goes to
       // the next candidate instead.
-      if (!seen && seed > seeds / 4) break;
+      if (!seen && seed > std::max<std::uint64_t>(1, seeds / 4)) break;  // a small cap still tries one
       ++best_.runs;
       Outcome o = runner.run_seeded(seed);
       seen |= shows(o.result, kind_);
