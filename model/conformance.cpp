@@ -99,6 +99,9 @@ std::string describe(const Message& m) {
     std::string operator()(const pbft::FetchState& f) const {
       return fmt::format("FETCH-STATE n{} r{}", f.seq, f.replica);
     }
+    std::string operator()(const pbft::Status& m) const {
+      return fmt::format("STATUS v{} h{} le{} r{}", m.view, m.stable_seq, m.last_executed, m.replica);
+    }
     std::string operator()(const pbft::StateTransfer& t) const {
       std::vector<std::string> proof;
       for (const auto& c : t.proof) proof.push_back(fmt::format("r{}", c.replica));

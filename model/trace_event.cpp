@@ -55,6 +55,10 @@ TraceEvent summarize(const pbft::Message& m) {
             e.view = x->view;
             e.extra = x->pre_prepares.size();
           }
+        } else if constexpr (std::is_same_v<T, pbft::Status>) {
+          e.view = x.view;
+          e.seq = x.stable_seq;
+          e.extra = x.last_executed;
         } else {
           e.seq = x.seq;
         }

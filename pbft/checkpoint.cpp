@@ -64,6 +64,7 @@ void Replica::handle_checkpoint(ReplicaId from, const Checkpoint& m, Effects& ou
     if (votes[r] == m.state_digest) proof.push_back({m.seq, m.state_digest, r});
   make_stable(m.seq, m.state_digest, std::move(proof), out);
   issue_pending(out);  // the window moved: a primary may have requests queued
+  ask_for_retransmission(out);
 }
 
 void Replica::make_stable(Seq seq, Digest digest, std::vector<Checkpoint> proof, Effects& out) {
@@ -125,6 +126,7 @@ void Replica::handle_state_transfer(ReplicaId from, const StateTransfer& m, Effe
   // The requests the state covers no longer wait: without this, the timer
   // armed for them fired later and the replica left the view alone.
   request_timer_after_progress(out);
+  ask_for_retransmission(out);
 }
 
 }  // namespace pbft

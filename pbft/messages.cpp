@@ -31,6 +31,7 @@ const char* kind_name(MessageKind k) {
     case MessageKind::new_view: return "NEW-VIEW";
     case MessageKind::fetch_state: return "FETCH-STATE";
     case MessageKind::state_transfer: return "STATE";
+    case MessageKind::status: return "STATUS";
   }
   return "?";
 }

@@ -107,17 +107,31 @@ struct StateTransfer {
   friend bool operator==(const StateTransfer& a, const StateTransfer& b);
 };
 
+// What a replica has, sent after it missed messages (rejected above its
+// high watermark, or over its buffer cap for a later view) once its window
+// moved or it entered the view: the receiver-based retransmission of §5.2
+// (the thesis's STATUS-ACTIVE without the P and C bitmaps; a peer resends
+// its own messages above last_executed). Unsigned content: a lie only makes
+// honest replicas resend what they already signed.
+struct Status {
+  View view = 0;
+  Seq stable_seq = 0;
+  Seq last_executed = 0;
+  ReplicaId replica = 0;
+  friend bool operator==(const Status&, const Status&) = default;
+};
+
 // Large messages are shared and immutable so that copying a Message (a
 // broadcast, a trace, a twin) never copies certificates.
 using ViewChangePtr = std::shared_ptr<const ViewChange>;
 using NewViewPtr = std::shared_ptr<const NewView>;
 
 using Message = std::variant<Request, PrePrepare, Prepare, Commit, Reply, Checkpoint,
-                             ViewChangePtr, NewViewPtr, FetchState, StateTransfer>;
+                             ViewChangePtr, NewViewPtr, FetchState, StateTransfer, Status>;
 
 enum class MessageKind : std::uint8_t {
   request, pre_prepare, prepare, commit, reply, checkpoint, view_change, new_view,
-  fetch_state, state_transfer,
+  fetch_state, state_transfer, status,
 };
 inline MessageKind kind_of(const Message& m) { return static_cast<MessageKind>(m.index()); }
 const char* kind_name(MessageKind k);

@@ -28,6 +28,7 @@ bool Replica::admit_normal(ReplicaId from, ReplicaId claimed, View v, Seq n, con
     const std::uint32_t share = std::max<std::uint32_t>(1, config_.max_buffered / config_.n);
     if (v >= view_ + config_.n * 4 || buffered_per_sender_[from] >= share) {
       reject(Rejection::buffer_full, out);
+      missed_messages_ = true;
       return false;
     }
     ++buffered_per_sender_[from];
@@ -36,6 +37,7 @@ bool Replica::admit_normal(ReplicaId from, ReplicaId claimed, View v, Seq n, con
   }
   if (!in_watermarks(n)) {
     reject(Rejection::outside_watermarks, out);
+    if (n > high_watermark()) missed_messages_ = true;
     return false;
   }
   return true;

@@ -39,6 +39,7 @@ void Replica::on_message(ReplicaId from, const Message& m, Effects& out) {
         else if constexpr (std::is_same_v<T, NewViewPtr>) handle_new_view(from, msg, out);
         else if constexpr (std::is_same_v<T, FetchState>) handle_fetch_state(from, msg, out);
         else if constexpr (std::is_same_v<T, StateTransfer>) handle_state_transfer(from, msg, out);
+        else if constexpr (std::is_same_v<T, Status>) handle_status(from, msg, out);
         else reject(Rejection::bad_sender, out);  // replicas do not send replies to replicas
       },
       m);

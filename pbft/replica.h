@@ -98,6 +98,10 @@ class Replica {
   void answer_fetches(Effects& out);
   void handle_state_transfer(ReplicaId from, const StateTransfer& m, Effects& out);
 
+  // retransmission.cpp
+  void ask_for_retransmission(Effects& out);
+  void handle_status(ReplicaId from, const Status& m, Effects& out);
+
   // view_change.cpp
   void start_view_change(View target, bool timed_out, Effects& out);
   void handle_view_change(ReplicaId from, const ViewChangePtr& m, Effects& out);
@@ -169,6 +173,11 @@ class Replica {
   // Messages for a view this replica has not entered yet, capped per sender.
   std::vector<Buffered> buffered_;
   std::vector<std::uint32_t> buffered_per_sender_;
+
+  // It rejected a message it may need later (above its window, or over its
+  // buffer cap for a later view); it sends STATUS once its window moves or
+  // it enters the view, and the others resend (§5.2).
+  bool missed_messages_ = false;
 
   std::uint64_t timer_token_ = 0;
   bool timer_armed_ = false;

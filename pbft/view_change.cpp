@@ -174,6 +174,7 @@ void Replica::enter_view(const NewView& nv, Effects& out) {
     if (v >= view_) on_message(b.from, b.message, out);
   }
   issue_pending(out);
+  ask_for_retransmission(out);
 }
 
 }  // namespace pbft

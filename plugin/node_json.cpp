@@ -13,9 +13,9 @@ namespace {
 
 [[noreturn]] void malformed(const std::string& what) { throw wire::Malformed(what); }
 
-constexpr std::array<std::string_view, 10> kTypeNames = {
+constexpr std::array<std::string_view, 11> kTypeNames = {
     "request", "pre_prepare", "prepare", "commit", "reply", "checkpoint",
-    "view_change", "new_view", "fetch_state", "state_transfer"};
+    "view_change", "new_view", "fetch_state", "state_transfer", "status"};
 static_assert(kTypeNames.size() == std::variant_size_v<pbft::Message>);
 
 const json& field(const json& o, const char* key) {
@@ -123,6 +123,10 @@ struct ToJson {
             {"proof", list_json(s.proof, checkpoint_json)},
             {"replica", s.replica}};
   }
+  json operator()(const pbft::Status& s) const {
+    return {{"view", s.view}, {"stable_seq", s.stable_seq}, {"last_executed", s.last_executed},
+            {"replica", s.replica}};
+  }
 };
 
 pbft::Message body_from(pbft::MessageKind kind, const json& o) {
@@ -151,6 +155,9 @@ pbft::Message body_from(pbft::MessageKind kind, const json& o) {
           .state = std::make_shared<const pbft::ServiceState>(state_from_json(object_field(o, "state"))),
           .proof = list_from(o, "proof", checkpoint_from),
           .replica = id_field(o, "replica")};
+    case K::status:
+      return pbft::Status{.view = count_field(o, "view"), .stable_seq = count_field(o, "stable_seq"),
+                          .last_executed = count_field(o, "last_executed"), .replica = id_field(o, "replica")};
   }
   malformed("unknown message kind");
 }

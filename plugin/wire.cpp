@@ -88,6 +88,12 @@ class Writer {
     put(f.seq);
     put(f.replica);
   }
+  void body(const pbft::Status& m) {
+    put(m.view);
+    put(m.stable_seq);
+    put(m.last_executed);
+    put(m.replica);
+  }
   void body(const pbft::ServiceState& s) {
     put(s.applied);
     put(s.chain);
@@ -269,6 +275,15 @@ pbft::Message decode_message(std::span<const std::uint8_t> bytes) {
       break;
     }
     case pbft::MessageKind::state_transfer: m = r.state_transfer(); break;
+    case pbft::MessageKind::status: {
+      pbft::Status st;
+      st.view = r.get<std::uint64_t>();
+      st.stable_seq = r.get<std::uint64_t>();
+      st.last_executed = r.get<std::uint64_t>();
+      st.replica = r.get<std::uint32_t>();
+      m = st;
+      break;
+    }
     default: throw Malformed("unknown message kind");
   }
   r.end();

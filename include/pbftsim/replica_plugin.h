@@ -45,6 +45,8 @@
  *                    replica u32
  *   8 FETCH-STATE    seq u64, replica u32
  *   9 STATE-TRANSFER seq u64, state(see below), proof [CHECKPOINT], replica u32
+ *  10 STATUS         view u64, stable_seq u64, last_executed u64, replica u32
+ *                    (optional: a replica may ignore it and never send it)
  *
  *   state            applied u64, chain u64, clients [timestamp u64, result u64]
  *
