@@ -277,7 +277,13 @@ struct Harness {
         return deliver(s, st, op);
       }
       default: {
+        // One op for the rarer inputs, so the stored seeds keep their meaning.
         const ReplicaId s = sender();
+        if (pick(3) == 2) {
+          const Status st{rep.view() + pick(2), pick(2) ? rep.stable_seq() : seq(),
+                          pick(2) ? rep.last_executed() : seq(), s};
+          return deliver(s, st, op);
+        }
         if (pick(2)) return deliver(s, request(), op);
         return deliver(s, Reply{view(), 1 + pick(3), pick(cfg.max_clients + 1), s, pick(4)}, op);
       }

@@ -48,6 +48,7 @@ inline std::vector<Message> every_kind() {
       std::make_shared<const NewView>(nv),
       FetchState{.seq = 16, .replica = 1},
       StateTransfer{.seq = 16, .state = state, .proof = {checkpoint(0), checkpoint(2)}, .replica = 0},
+      Status{.view = 2, .stable_seq = 8, .last_executed = ~0ULL, .replica = 3},
   };
 }
 

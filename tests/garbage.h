@@ -20,7 +20,7 @@ class Garbage {
       : config_(c), faulty_(faulty), rng_(seed) {}
 
   Message next() {
-    switch (pick(10)) {
+    switch (pick(11)) {
       case 0: return request_();
       case 1: return pre_prepare();
       case 2: return Prepare{view(), seq(), digest(), claimed()};
@@ -30,6 +30,7 @@ class Garbage {
       case 6: return pick(20) == 0 ? ViewChangePtr{} : std::make_shared<const ViewChange>(view_change(claimed()));
       case 7: return pick(20) == 0 ? NewViewPtr{} : std::make_shared<const NewView>(new_view());
       case 8: return FetchState{seq(), claimed()};
+      case 9: return Status{view(), seq(), seq(), claimed()};
       default: return state_transfer();
     }
   }

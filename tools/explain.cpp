@@ -59,6 +59,9 @@ std::string message(const Timeline& t, const TraceEvent& e) {
                        : fmt::format("{} v{}", kind, e.view);
     case pbft::MessageKind::fetch_state:
     case pbft::MessageKind::state_transfer: return fmt::format("{} n{}", kind, e.seq);
+    case pbft::MessageKind::status:
+      return delivered ? fmt::format("{} v{} stable=n{} executed=n{}", kind, e.view, e.seq, e.extra)
+                       : fmt::format("{} v{} stable=n{}", kind, e.view, e.seq);
   }
   return kind;
 }

@@ -64,6 +64,11 @@ def fetch_state(b):
     return {"seq": num(b["seq"]), "replica": _u32(b["replica"])}
 
 
+def status(b):
+    return {"view": num(b["view"]), "stable_seq": num(b["stable_seq"]), "last_executed": num(b["last_executed"]),
+            "replica": _u32(b["replica"])}
+
+
 def state_transfer(b):
     return {"seq": num(b["seq"]), "state": b["state"], "proof": [checkpoint(c) for c in _list(b["proof"])],
             "replica": _u32(b["replica"])}

@@ -37,6 +37,7 @@ class Replica:
         self.vcs = {}  # view -> {replica: vc}
         self.nv_done = set()  # views whose NEW-VIEW we sent or accepted
         self.buffer = []  # future-view normal-case messages (src, type, msg)
+        self.missed = False  # ignored a message it may need later: ask with STATUS (section 5.2)
         # log
         self.pps = {}  # (v, n) -> pre-prepare
         self.prepares = {}  # (v, n) -> {replica: digest hex}
@@ -166,8 +167,12 @@ class Replica:
         if v > self.view or not self.active:
             if len(self.buffer) < self.max_buffered:
                 self.buffer.append((src, typ, m))
+            else:
+                self.missed = True
             return
         if not self.in_window(m["seq"]):
+            if m["seq"] > self.h + self.L:
+                self.missed = True
             return
         if typ == "pre_prepare":
             self.on_pre_prepare(src, m)
@@ -359,6 +364,41 @@ class Replica:
                     del self.fetch_waiting[r]
                     self.send_state(r)
         self.issue_queued()
+        self.ask_for_retransmission()
+
+    # --------------------------------------------------------- retransmission
+    # Receiver-based (thesis section 5.2): once it can accept what it missed,
+    # a replica says what it has; peers answer with their own messages.
+    def ask_for_retransmission(self):
+        if not self.missed or not self.active:
+            return
+        self.missed = False
+        self.broadcast({"type": "status", "view": self.view, "stable_seq": self.h,
+                        "last_executed": self.last_exec, "replica": self.me})
+
+    def on_status(self, src, m):
+        if m["replica"] != src or src == self.me:
+            return
+        dest = "r%d" % src
+        if self.h > m["stable_seq"]:
+            self.send(dest, {"type": "checkpoint", "seq": self.h, "state_digest": self.stable_digest,
+                             "replica": self.me})
+        for s in sorted(self.snapshots):
+            if s > max(self.h, m["stable_seq"]):
+                self.send(dest, {"type": "checkpoint", "seq": s, "state_digest": hx(self.snapshots[s].digest()),
+                                 "replica": self.me})
+        if m["view"] != self.view or not self.active:
+            return
+        low = max(m["last_executed"], self.h)
+        for (v, n) in sorted(k for k in self.pps if k[0] == self.view and low < k[1] <= self.h + self.L):
+            pp = self.pps[(v, n)]
+            d = pp["digest"]
+            if self.primary(v) == self.me:
+                self.send(dest, dict({"type": "pre_prepare"}, **pp))
+            else:
+                self.send(dest, {"type": "prepare", "view": v, "seq": n, "digest": d, "replica": self.me})
+            if self.commits.get((v, n), {}).get(self.me) == d:
+                self.send(dest, {"type": "commit", "view": v, "seq": n, "digest": d, "replica": self.me})
 
     def send_state(self, r):
         self.send("r%d" % r, {"type": "state_transfer", "seq": self.h, "state": self.stable_state.to_json(),
@@ -409,6 +449,7 @@ class Replica:
             if self.svc.clients[c][0]:
                 self.drop_pending(c)
         self.try_execute()
+        self.ask_for_retransmission()
 
     # ------------------------------------------------------------ view change
     def on_timer(self, token):
@@ -595,6 +636,7 @@ class Replica:
                 self.buffer.append((src, typ, m))
             elif m["view"] == v:
                 self.normal_case(src, typ, m)
+        self.ask_for_retransmission()
 
     # --------------------------------------------------------------- dispatch
     def on_message(self, src, body):
@@ -613,6 +655,8 @@ class Replica:
             self.on_fetch_state(src, msg.fetch_state(body))
         elif typ == "state_transfer":
             self.on_state_transfer(src, msg.state_transfer(body))
+        elif typ == "status":
+            self.on_status(src, msg.status(body))
         elif typ == "request":
             self.on_request(None, body, forwarded=True)
         # reply and unknown types from replicas: ignored

@@ -31,7 +31,8 @@ TEST(Wire, EveryKindRoundTrips) {
 TEST(Wire, KindBytesAreTheHeadersTable) {
   // include/pbftsim/replica_plugin.h numbers the kinds in this order.
   const char* const table[] = {"REQUEST",    "PRE-PREPARE", "PREPARE",     "COMMIT",      "REPLY",
-                               "CHECKPOINT", "VIEW-CHANGE", "NEW-VIEW",    "FETCH-STATE", "STATE"};
+                               "CHECKPOINT", "VIEW-CHANGE", "NEW-VIEW",    "FETCH-STATE", "STATE",
+                               "STATUS"};
   const auto messages = every_kind();
   ASSERT_EQ(messages.size(), std::size(table));
   for (std::size_t k = 0; k < messages.size(); ++k) {
