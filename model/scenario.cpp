@@ -27,7 +27,7 @@ constexpr std::string_view kStrategySummaries[] = {
     "as primary, re-proposes a request that already executed at a new sequence number",
     "CHECKPOINTs and state-transfer answers with made-up states (honest signatures it cannot forge)",
     "as new primary, chooses which valid VIEW-CHANGEs go into NEW-VIEW, per backup, and which of its certificates",
-    "messages its role never sends: a primary's PREPARE, a backup's PRE-PREPARE and NEW-VIEW",
+    "messages its role never sends: a primary's PREPARE, a backup's PRE-PREPARE and NEW-VIEW; a STATUS asking for all again",
 };
 }  // namespace
 

@@ -194,7 +194,8 @@ class ChooseNewView final : public Wrapped {
 // PRE-PREPARE (which must never count); as backup, a PRE-PREPARE for the
 // slot it prepares (the request, or the null request) and, when it asks for
 // a view it does not lead, a NEW-VIEW for that view built from the
-// VIEW-CHANGEs it holds.
+// VIEW-CHANGEs it holds. Now and then, a STATUS claiming it has nothing of
+// its view, which makes honest replicas resend all they hold (§5.2).
 class WrongRole final : public Wrapped {
  public:
   void restart_from(const Strategy& initial) override { restart(*this, initial); }
@@ -205,6 +206,7 @@ class WrongRole final : public Wrapped {
   void rewrite(const pbft::Send& s, StrategyContext& ctx) override {
     log_.add(replica_.config(), s.message);
     send(ctx, s.to, s.message);
+    if (ctx.tape.pick(8) == 0) send(ctx, s.to, pbft::Status{replica_.view(), 0, 0, id_});
     const pbft::Config& c = replica_.config();
     if (auto* pp = std::get_if<pbft::PrePrepare>(&s.message); pp && ctx.tape.pick(2))
       return send(ctx, s.to, pbft::Prepare{pp->view, pp->seq, pp->digest, id_});
