@@ -5,6 +5,8 @@
 // embeds honest signatures only as they were sent. Pick 0 is honest.
 #include "model/strategy_powers.h"
 
+#include <optional>
+
 #include "model/wrapped_strategy.h"
 #include "pbft/certificates.h"
 #include "pbft/hash.h"
@@ -194,8 +196,11 @@ class ChooseNewView final : public Wrapped {
 // PRE-PREPARE (which must never count); as backup, a PRE-PREPARE for the
 // slot it prepares (the request, or the null request) and, when it asks for
 // a view it does not lead, a NEW-VIEW for that view built from the
-// VIEW-CHANGEs it holds. Now and then, a STATUS claiming it has nothing of
-// its view, which makes honest replicas resend all they hold (§5.2).
+// VIEW-CHANGEs it holds. Now and then, at most once per view, a STATUS
+// claiming it has nothing of its view, which makes honest replicas resend
+// all they hold (§5.2). Once per view: its twin's answers to another faulty
+// replica's STATUS pass through here too, and a lie per answer multiplied
+// the traffic without bound.
 class WrongRole final : public Wrapped {
  public:
   void restart_from(const Strategy& initial) override { restart(*this, initial); }
@@ -206,7 +211,10 @@ class WrongRole final : public Wrapped {
   void rewrite(const pbft::Send& s, StrategyContext& ctx) override {
     log_.add(replica_.config(), s.message);
     send(ctx, s.to, s.message);
-    if (ctx.tape.pick(8) == 0) send(ctx, s.to, pbft::Status{replica_.view(), 0, 0, id_});
+    if (status_lie_view_ != replica_.view() && ctx.tape.pick(8) == 0) {
+      status_lie_view_ = replica_.view();
+      send(ctx, s.to, pbft::Status{replica_.view(), 0, 0, id_});
+    }
     const pbft::Config& c = replica_.config();
     if (auto* pp = std::get_if<pbft::PrePrepare>(&s.message); pp && ctx.tape.pick(2))
       return send(ctx, s.to, pbft::Prepare{pp->view, pp->seq, pp->digest, id_});
@@ -230,6 +238,7 @@ class WrongRole final : public Wrapped {
 
  private:
   ViewChangeLog log_;
+  std::optional<pbft::View> status_lie_view_;
 };
 
 }  // namespace
