@@ -467,8 +467,12 @@ bool Simulator::step() {
 RunResult Simulator::run(Tape& tape, TraceSink* sink) {
   reset(tape, sink);
   start();
-  bool reached_horizon = false;
+  bool reached_horizon = false, cut_short = false;
   while (!checkers_.failed()) {
+    if (delivery_limit_ > 0 && stats_.delivered >= delivery_limit_) {
+      cut_short = true;
+      break;
+    }
     if (!step()) {
       // A request whose deadline lies past the horizon: run on until it has
       // passed, so that every submitted request is judged (none undecided).
@@ -479,7 +483,7 @@ RunResult Simulator::run(Tape& tape, TraceSink* sink) {
     if (clients_done_ == clients_.size() && finished()) break;
   }
   stats_.end_time_us = now_us_;
-  if (scenario_.network.mode == NetworkMode::timed) {
+  if (scenario_.network.mode == NetworkMode::timed && !cut_short) {
     // Nothing happens before the horizon once the run has reached it, and
     // nothing ever again when nothing is in flight.
     const std::uint64_t judged_at =

@@ -61,6 +61,10 @@ class Simulator {
   // each delivery; RunResult::event_hash is then 0. A sink still sees
   // every event.
   void set_hashing(bool on) { hashing_ = on; }
+  // The minimizer's research wants only runs shorter than its best: a run
+  // that delivered this many messages without a violation stops there,
+  // unjudged (no end-of-run liveness verdict). 0: no limit.
+  void limit_deliveries(std::uint64_t n) { delivery_limit_ = n; }
   // The schedule minimizer's hooks, async only (model/schedule_steering.h):
   // every step's item is logged by name, and with a script the items are
   // chosen by name rather than by the tape. Both null (the default): the
@@ -126,6 +130,7 @@ class Simulator {
   std::uint64_t order_ = 0;
   std::uint64_t hash_ = 0;
   bool hashing_ = true;
+  std::uint64_t delivery_limit_ = 0;
 
   // An honest replica: built in, or the scenario's plug-in or node (model/honest_replica.h).
   std::vector<std::optional<HonestReplica>> honest_;

@@ -53,6 +53,28 @@ TEST_P(Determinism, SameTapeSameHash) {
   }
 }
 
+// The minimizer's research stops runs at a delivery limit: a limited run is
+// the same run up to the limit and stops there without a verdict, and the
+// next unlimited run is whole again.
+TEST_P(Determinism, ADeliveryLimitCutsTheSameRunShort) {
+  Scenario s = scenario();
+  s.check_liveness = GetParam().mode == NetworkMode::timed;
+  Simulator sim(s);
+  Tape full_tape = Tape::from_seed(7);
+  const RunResult full = sim.run(full_tape);
+  ASSERT_GT(full.stats.delivered, 20u);
+  sim.limit_deliveries(full.stats.delivered / 2);
+  Tape cut_tape = Tape::from_seed(7);
+  const RunResult cut = sim.run(cut_tape);
+  EXPECT_EQ(cut.stats.delivered, full.stats.delivered / 2);
+  EXPECT_FALSE(cut.violation) << cut.violation->description;
+  sim.limit_deliveries(0);
+  Tape again_tape = Tape::from_seed(7);
+  const RunResult again = sim.run(again_tape);
+  EXPECT_EQ(again.event_hash, full.event_hash);
+  EXPECT_EQ(again.stats.delivered, full.stats.delivered);
+}
+
 TEST_P(Determinism, ReusedSimulatorMatchesAFreshOne) {
   // A Simulator resets itself between runs: whatever ran before, a tape
   // gives the run a fresh world gives it.
