@@ -293,9 +293,9 @@ std::optional<Minimized> minimize(const Scenario& s, const std::vector<std::uint
   Search search(best, best.result.violation->kind, max_runs);
   for (bool changed = true; changed && search.budget_left();) {
     changed = search.simplify_scenario();
-    // Fresh short runs before cutting the tape: delta debugging on the
-    // search's long run cost most of a minimization that research then
-    // replaced anyway.
+    // Fresh short runs before cutting the tape, so delta debugging works on
+    // a short run rather than the search's long one (about 1 s of 17.6 s for
+    // newview-ignores-highest from 8 requests × 2 clients).
     changed |= search.research(research_seeds(max_runs));
     search.delete_runs();
     changed |= search.delete_steps();

@@ -5,6 +5,8 @@
 // messages the asker lacks. Without this the slot stalled until the next
 // view change. STATUS is sent only after a miss, so a run without misses
 // sends none and the simulation still quiesces.
+#include <algorithm>
+
 #include "pbft/replica.h"
 
 namespace pbft {
