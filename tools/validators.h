@@ -1,10 +1,14 @@
 #pragma once
 // Checks for option values CLI11 would otherwise take strangely: it wraps -1
-// around to a huge unsigned number, and reads "nan" as a number of seconds.
+// around to a huge unsigned number, turns a number past 2^64 - 1 into
+// 2^64 - 1 without a word, and reads "nan" as a number of seconds.
 // Each failure becomes one line naming the option and the value.
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 
@@ -15,8 +19,12 @@ namespace tools {
 inline CLI::Validator whole_number() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
-        if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return {};
-        return "must be a whole number, not " + s;
+        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+          return "must be a whole number, not " + s;
+        std::uint64_t value = 0;
+        if (std::from_chars(s.data(), s.data() + s.size(), value).ec == std::errc::result_out_of_range)
+          return "must be at most 18446744073709551615 (2^64 - 1), not " + s;
+        return {};
       },
       "");
 }
