@@ -16,6 +16,7 @@
 #include "model/sweep_json.h"
 #include "tools/command.h"
 #include "tools/replica_option.h"
+#include "tools/sweep_plot.h"
 #include "tools/help_lists.h"
 #include "tools/output_file.h"
 #include "tools/validators.h"
@@ -34,81 +35,6 @@ struct SweepOptions {
   std::string csv, json, plot, shard = "0/1";
   ReplicaChoice replica;  // none: the built-in replica
 };
-
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-  return q + "'";
-}
-
-std::string gnuplot_string(const std::string& s) {  // single-quoted: '' is a quote
-  std::string q = "'";
-  for (char ch : s) q += ch == '\'' ? std::string("''") : std::string(1, ch);
-  return q + "'";
-}
-
-// Latency p50 with a p50–p95 band on the left axis, success rate on the
-// right, against malicious replicas. Paths are relative to the script's
-// folder, so `gnuplot FILE.gp` redraws FILE from there.
-std::string gnuplot_script(const SweepResult& r, const std::filesystem::path& plot) {
-  const auto name = plot.filename().string();
-  const bool png = plot.extension() == ".png";
-  bool any_latency = false;
-  for (const auto& p : r.points) any_latency = any_latency || !p.latencies_us.empty();
-  // Without a successful trial there is no latency to draw (gnuplot would warn).
-  const std::string latency = fmt::format(
-      "{0} using 3:10:11 with filledcurves fillcolor rgb '#c6dbef' title 'latency p50-p95', \\\n"
-      "     {0} using 3:10 with linespoints linewidth 2 pointtype 7 linecolor rgb '#1f77b4' title 'latency p50', \\\n"
-      "     ",
-      gnuplot_string(name + ".csv"));
-  const auto& c = r.config;
-  return fmt::format(
-      "# pbftsim sweep: latency and success rate against malicious replicas.\n"
-      "# Redraw from this folder: gnuplot {gp}\n"
-      "if (!exists(\"outfile\")) outfile = {out}\n"
-      "set terminal {term} size 800,480 enhanced font 'sans,11' background rgb 'white'\n"
-      "set output outfile\n"
-      "set datafile separator ','\n"
-      "set datafile columnheaders\n"
-      "set title 'pbftsim sweep: {profile} profile, n = {n} (f = {f}), {trials} trials per point, seed {seed}'\n"
-      "set xlabel 'malicious replicas'\n"
-      "set ylabel 'latency (virtual ms)'\n"
-      "set y2label 'success rate'\n"
-      "set xrange [{x0}:{x1}]\n"
-      "set xtics 1\n"
-      "set yrange [0:{ymax}]\n"
-      "set ytics nomirror\n"
-      "set y2range [0:1.05]\n"
-      "set y2tics 0, 0.2, 1\n"
-      "set grid\n"
-      "set key outside top center horizontal\n"
-      "plot {latency}{data} using 3:6 axes x1y2 with linespoints linewidth 2 pointtype 5 linecolor rgb '#d62728' "
-      "title 'success rate'\n",
-      fmt::arg("gp", name + ".gp"), fmt::arg("out", gnuplot_string(name)),
-      fmt::arg("term", png ? "pngcairo" : "svg"), fmt::arg("profile", c.profile == Profile::seed ? "seed" : "pbft"),
-      fmt::arg("n", c.n), fmt::arg("f", (c.n - 1) / 3), fmt::arg("trials", c.trials), fmt::arg("seed", c.seed),
-      fmt::arg("x0", c.malicious.first - 0.5), fmt::arg("x1", c.malicious.last + 0.5),
-      fmt::arg("ymax", any_latency ? "*" : "100"), fmt::arg("data", gnuplot_string(name + ".csv")),
-      fmt::arg("latency", any_latency ? latency : ""));
-}
-
-// Runs gnuplot in the plot's folder; FILE.tmp is renamed into place on success.
-void draw(const std::filesystem::path& plot) {
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
-    std::fprintf(stderr, "pbftsim: install gnuplot-nox (ci/setup does) to draw %s\n", plot.c_str());
-    return;
-  }
-  const auto dir = plot.has_parent_path() ? plot.parent_path().string() : std::string(".");
-  const auto name = plot.filename().string();
-  const std::string cmd = fmt::format("cd {} && gnuplot -e {} {}", shell_quote(dir),
-                                      shell_quote("outfile=" + gnuplot_string(name + ".tmp")),
-                                      shell_quote(name + ".gp"));
-  const std::string tmp = plot.string() + ".tmp";
-  if (std::system(cmd.c_str()) != 0 || std::rename(tmp.c_str(), plot.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError(fmt::format("{}: gnuplot could not draw it (script {}.gp)", plot.string(), plot.string()));
-  }
-}
 
 // "\r12000/20000 trials, ETA 3 s" at most ten times a second, on a terminal only.
 class ProgressLine {
@@ -210,7 +136,7 @@ void add_sweep_command(CLI::App& app, int& status) {
       ->capture_default_str();
   cmd->add_option("--csv", o->csv, "write the points as CSV");
   cmd->add_option("--json", o->json, "write the configuration and points as JSON");
-  cmd->add_option("--plot", o->plot, "draw latency and success rate with gnuplot (.svg or .png)");
+  cmd->add_option("--plot", o->plot, "draw success (measured and analytic), safety violations and latency p50/p95 with gnuplot (.svg or .png)");
   cmd->footer("\n" + strategies_help());
   cmd->callback([o, &status] { status = sweep(*o); });
 }
