@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "model/scenario_limits.h"
+
 namespace model {
 
 using nlohmann::json;
@@ -110,6 +112,9 @@ Scenario scenario_from_json(const json& j) {
   s.network.max_steps = get<std::uint64_t>(n, "max_steps", "network");
   const json& parts = field(n, "partitions", "network");
   if (!parts.is_array()) throw InputError("network.partitions is not an array");
+  if (parts.size() > ScenarioLimits::partitions)
+    throw InputError(fmt::format("network.partitions: {} out of range (max {})", parts.size(),
+                                 ScenarioLimits::partitions));
   for (const auto& p : parts)
     s.network.partitions.push_back({get<std::uint64_t>(p, "start_us", "partition"),
                                     get<std::uint64_t>(p, "end_us", "partition"),
@@ -135,6 +140,7 @@ Scenario scenario_from_json(const json& j) {
   s.check_liveness = get<bool>(j, "check_liveness", "scenario");
   s.liveness_bound_us = get<std::uint64_t>(j, "liveness_bound_us", "scenario");
   s.stop_when_done = get<bool>(j, "stop_when_done", "scenario");
+  check_limits(s);  // before validate(), and before anything sizes a table from these values
   try {
     validate(s);
   } catch (const InputError& e) {

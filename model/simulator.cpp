@@ -1,5 +1,6 @@
 #include "model/simulator.h"
 #include "model/replica_boundary.h"
+#include "model/scenario_limits.h"
 #include "plugin/node_json.h"
 
 #include <algorithm>
@@ -468,12 +469,22 @@ RunResult Simulator::run(Tape& tape, TraceSink* sink) {
   reset(tape, sink);
   start();
   bool reached_horizon = false, cut_short = false;
+  const bool timed = scenario_.network.mode == NetworkMode::timed;
   while (!checkers_.failed()) {
     if (delivery_limit_ > 0 && stats_.delivered >= delivery_limit_) {
       cut_short = true;
       break;
     }
+    if (timed && stats_.steps >= kTimedStepCeiling) {
+      stats_.stopped_by_steps = true;
+      cut_short = true;  // the horizon was not reached: no end-of-run liveness verdict
+      break;
+    }
     if (!step()) {
+      if (stats_.steps > scenario_.network.max_steps && !timed) {  // the async network's budget
+        stats_.stopped_by_steps = true;
+        break;
+      }
       // A request whose deadline lies past the horizon: run on until it has
       // passed, so that every submitted request is judged (none undecided).
       if (!network_->idle() && network_->extend_horizon(checkers_.last_deadline_us())) continue;
@@ -483,7 +494,7 @@ RunResult Simulator::run(Tape& tape, TraceSink* sink) {
     if (clients_done_ == clients_.size() && finished()) break;
   }
   stats_.end_time_us = now_us_;
-  if (scenario_.network.mode == NetworkMode::timed && !cut_short) {
+  if (timed && !cut_short) {
     // Nothing happens before the horizon once the run has reached it, and
     // nothing ever again when nothing is in flight.
     const std::uint64_t judged_at =

@@ -28,6 +28,10 @@ struct RunStats {
   pbft::View max_view = 0;             // highest view an honest replica entered
   std::uint64_t view_changes = 0;      // NEW-VIEWs entered by honest replicas
   std::uint64_t blocked_forgeries = 0;
+  // The run stopped at its step budget (async: network.max_steps; timed:
+  // kTimedStepCeiling) with work still in flight: whatever it did not reach
+  // was not checked.
+  bool stopped_by_steps = false;
   std::vector<std::uint64_t> latencies_us;  // per accepted request, submit → accept (timed: async has no time)
 };
 

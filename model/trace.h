@@ -36,7 +36,10 @@ struct Trace {
   // the recorded one (tools/replica_option.h).
   std::optional<ReplicaRecord> replica;
   std::vector<std::uint32_t> tape;
-  std::uint64_t events = 0;
+  std::string source;                    // the file name, for messages "FILE:LINE: ..."
+  std::vector<std::string> event_lines;  // line k + 2 of the file, as written, to verify a replay against
+  std::size_t end_line = 0;              // the end line's number
+  std::optional<std::uint64_t> deliveries;  // as the end line says (absent in a replica-failure trace)
   std::optional<ViolationKind> verdict;  // none: the run was safe
   // The run ended in a replica failure (verdict "replica-failure"): its
   // message; the trace holds the events up to it, and no hash.

@@ -87,10 +87,4 @@ inline model::Trace read_trace_for(const std::string& trace_path, const ReplicaC
   return t;
 }
 
-// Why a replay may differ from its recording, for the message that says so.
-inline std::string divergence_cause(const model::Trace& t) {
-  const std::string difference = model::replica_difference(t.replica, t.scenario.replica);
-  return difference.empty() ? "the trace was edited, or the code changed since it was written" : difference;
-}
-
 }  // namespace tools

@@ -7,6 +7,7 @@
 #include "model/minimizer.h"
 #include "model/scenario_json.h"
 #include "model/trace.h"
+#include "model/trace_check.h"
 #include "tools/command.h"
 #include "tools/minimize_option.h"
 #include "tools/replica_option.h"
@@ -21,12 +22,15 @@ std::string verdict_text(const std::optional<ViolationKind>& v) {
   return v ? fmt::format("{} violation", violation_name(*v)) : std::string("no violation");
 }
 
-// A trace that ends in a replica failure: the replay must fail the same way.
+// A trace that ends in a replica failure: the replay must fail the same way,
+// after the same events.
 int replay_failure(const std::string& path, const Trace& t) {
   const std::string with = t.scenario.replica ? " with " + t.scenario.replica.description() : "";
+  RecordedEventCheck check(t);
   try {
-    replay(t);
+    replay(t, &check);
   } catch (const ReplicaFailure& e) {
+    if (auto difference = check.difference()) throw InputError(*difference);
     if (e.what() == *t.replica_failure)
       std::printf("replayed %s%s: the replica failed again, as recorded: %s\n", path.c_str(), with.c_str(), e.what());
     else
@@ -34,40 +38,34 @@ int replay_failure(const std::string& path, const Trace& t) {
                   with.c_str(), e.what(), t.replica_failure->c_str());
     return kBadInput;
   }
-  throw InputError(fmt::format("{}: replay diverged from the recording: the run ended, but the trace says the replica "
-                               "failed ({}); {}",
-                               path, *t.replica_failure, divergence_cause(t)));
+  throw InputError(fmt::format("{}:{}: replay diverged from the recording: the run ended, but the trace says the "
+                               "replica failed ({}); {}",
+                               path, t.end_line, *t.replica_failure, divergence_cause(t)));
 }
 
 // `record` rewrites the trace from this run: after fixing a bug, the old
 // counterexample becomes a regression that must now replay clean.
 int replay_file(const std::string& path, const std::string& record, const ReplicaChoice& replica) {
   const Trace t = read_trace_for(path, replica);
-  if (t.replica_failure && record.empty()) return replay_failure(path, t);
-  RunResult r;
-  if (record.empty()) {
-    r = replay(t);
-  } else {
-    write_trace(record, t.scenario, t.tape, &r);
-  }
-  const auto got = r.violation ? std::optional(r.violation->kind) : std::nullopt;
   if (!record.empty()) {
+    RunResult r;
+    write_trace(record, t.scenario, t.tape, &r);
+    const auto got = r.violation ? std::optional(r.violation->kind) : std::nullopt;
     std::printf("recorded %s: %s (was %s)\n", record.c_str(), verdict_text(got).c_str(),
                 verdict_text(t.verdict).c_str());
     return r.violation ? kViolation : kOk;
   }
-  if (t.version < model::kTraceVersion && got == t.verdict)
-    throw InputError(fmt::format("{}: a version {} trace, from an older pbftsim: the verdict ({}) replays, but the "
-                                 "hash of version {} differs; `pbftsim replay {} --record NEW` writes it anew",
-                                 path, t.version, verdict_text(got), model::kTraceVersion, path));
-  if (r.event_hash != t.event_hash || got != t.verdict)
-    throw InputError(fmt::format("{}: replay diverged from the recording: {} (trace says {}), event hash {:016x} "
-                                 "(trace says {:016x}); {} (--record rewrites it)",
-                                 path, verdict_text(got), verdict_text(t.verdict), r.event_hash, t.event_hash,
-                                 divergence_cause(t)));
+  if (t.replica_failure) return replay_failure(path, t);
+  const CheckedReplay checked = replay_checked(t);
+  const RunResult& r = checked.result;
+  if (!checked.exact)
+    throw InputError(fmt::format("{}: a version {} trace, from an older pbftsim: the verdict ({}) replays, but its "
+                                 "events are of an older format; `pbftsim replay {} --record NEW` writes it anew",
+                                 path, t.version, verdict_text(t.verdict), path));
   const std::string with = t.scenario.replica ? " with " + t.scenario.replica.description() : "";
-  std::printf("replayed %s%s: %llu deliveries, hash %016llx matches\n", path.c_str(), with.c_str(),
-              static_cast<unsigned long long>(r.stats.delivered), static_cast<unsigned long long>(r.event_hash));
+  std::printf("replayed %s%s: %zu events and %llu deliveries as recorded, hash %016llx matches\n", path.c_str(),
+              with.c_str(), t.event_lines.size(), static_cast<unsigned long long>(r.stats.delivered),
+              static_cast<unsigned long long>(r.event_hash));
   if (!r.violation) {
     std::printf("verdict: no violation\n");
     return kOk;
@@ -83,6 +81,7 @@ int minimize_file(const std::string& path, const std::string& out, const Replica
     throw InputError(fmt::format("{}: the trace ends in a replica failure, not a violation: nothing to minimize "
                                  "(replay or explain it)",
                                  path));
+  replay_checked(t);  // an edited trace is refused, not minimized into something else
   auto min = minimize(t.scenario, t.tape, max_runs);
   if (!min) throw InputError(fmt::format("{}: the trace shows no violation to minimize", path));
   write_trace(out, min->scenario, min->tape);

@@ -14,7 +14,7 @@ if [ "$status" -ne 2 ]; then
   echo "expected exit status 2, got $status" >&2
   exit 1
 fi
-if [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || ! grep -q "diverged\.jsonl: replay diverged" <<<"$err"; then
+if [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || ! grep -Eq "diverged\.jsonl:[0-9]+: replay diverged.*hash" <<<"$err"; then
   echo "expected one line naming the trace and the divergence" >&2
   exit 1
 fi
