@@ -114,6 +114,7 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
         throw;
       }
       progress.delivered += r.stats.delivered;
+      if (r.stats.stopped_by_steps) ++progress.stopped_by_steps;
       ++progress.done;
       if (r.violation && space.counts(i, r)) {
         std::uint64_t seen = first_violation.load();
@@ -150,6 +151,7 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
   SearchOutcome out;
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out.deliveries = progress.delivered.load();
+  out.stopped_by_steps = progress.stopped_by_steps.load();
   if (const std::uint64_t k = first_violation.load(); k != kNone) {
     out.violation = k * shard.count + shard.index;
     out.schedules = k + 1;

@@ -91,6 +91,7 @@ struct SearchLimits {
 // Counters the search updates as it goes, for a progress display.
 struct SearchProgress {
   std::atomic<std::uint64_t> done{0}, delivered{0};
+  std::atomic<std::uint64_t> stopped_by_steps{0};  // runs cut at their step budget
 };
 
 struct SearchOutcome {
@@ -100,6 +101,9 @@ struct SearchOutcome {
   // otherwise every schedule run.
   std::uint64_t schedules = 0;
   std::uint64_t deliveries = 0;  // every delivery simulated (work, for speed figures)
+  // Schedules whose run stopped at its step budget (network.max_steps, or a
+  // timed run's ceiling) with work in flight: checked only that far.
+  std::uint64_t stopped_by_steps = 0;
   double seconds = 0;
   StopReason stopped_by = StopReason::schedules;
 };

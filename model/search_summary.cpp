@@ -54,6 +54,7 @@ nlohmann::json to_json(const SearchSummary& s) {
                    {"seconds", s.seconds},
                    {"schedules_per_second", s.seconds > 0 ? static_cast<double>(s.schedules) / s.seconds : 0.0},
                    {"deliveries", s.deliveries},
+                   {"stopped_by_max_steps", s.stopped_by_steps},
                    {"stopped_by", std::string(stop_reason_name(s.stopped_by))},
                    {"violation", nullptr}};
   if (s.schedule_budget) j["schedule_budget"] = *s.schedule_budget;
@@ -111,6 +112,8 @@ SearchSummary summary_from_json(const nlohmann::json& j, const std::string& name
   s.threads = in.small(j, "threads");
   s.schedules = in.number(j, "schedules");
   s.deliveries = in.number(j, "deliveries");
+  // Absent in summaries written before runs reported their step budget.
+  if (j.contains("stopped_by_max_steps")) s.stopped_by_steps = in.number(j, "stopped_by_max_steps");
   s.seconds = in.real(j, "seconds");
   const auto stop = parse_stop_reason(in.text(j, "stopped_by"));
   if (!stop) in.fail("unknown \"stopped_by\"");
@@ -153,6 +156,7 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
   out.threads = 0;
   out.schedules = 0;
   out.deliveries = 0;
+  out.stopped_by_steps = 0;
   out.seconds = 0;
   out.violation.reset();
   bool all_budgets_used = true;
@@ -174,6 +178,7 @@ MergeResult merge_shards(std::vector<SearchSummary> shards) {
       throw InputError(fmt::format("shard {} had another schedule budget", shard_text(s.shard)));
     out.threads += s.threads;
     out.deliveries += s.deliveries;
+    out.stopped_by_steps += s.stopped_by_steps;
     out.seconds = std::max(out.seconds, s.seconds);
     out.schedules += s.schedules;
     if (s.violation && (!out.violation || s.violation->schedule < out.violation->schedule)) out.violation = s.violation;
@@ -205,7 +210,11 @@ std::string result_line(const SearchSummary& s) {
   const double ns = s.deliveries > 0 ? s.seconds * 1e9 * s.threads / static_cast<double>(s.deliveries) : 0.0;
   std::string stopped;
   if (s.stopped_by == StopReason::time_limit) stopped = fmt::format(", stopped by the time limit ({} s)", s.time_limit_s);
-  if (s.stopped_by == StopReason::interrupted) stopped = ", interrupted";
+  if (s.stopped_by == StopReason::interrupted) stopped = ", stopped by interrupt";
+  // A run cut at its step budget was not checked to its end: said on the
+  // line, not only in --json.
+  if (s.stopped_by_steps > 0)
+    stopped += fmt::format(", {} of them stopped at the step budget (max_steps) before the end", s.stopped_by_steps);
   const std::string shard = s.shard.count > 1 ? fmt::format(", shard {}", shard_text(s.shard)) : "";
   const std::string replica = s.replica == "built-in" ? "" : fmt::format(", replica {}", s.replica);
   const std::string liveness =

@@ -34,6 +34,7 @@ struct SearchSummary {
   unsigned threads = 1;
   std::uint64_t schedules = 0;   // SearchOutcome::schedules (merged: of the whole search)
   std::uint64_t deliveries = 0;  // work
+  std::uint64_t stopped_by_steps = 0;  // SearchOutcome::stopped_by_steps
   double seconds = 0;            // work (merged: the longest shard)
   StopReason stopped_by = StopReason::schedules;
   std::optional<FoundViolation> violation;

@@ -200,13 +200,14 @@ std::optional<double> PointResult::msgs_per_commit() const {
   return static_cast<double>(sent) / static_cast<double>(committed);
 }
 
-SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
+SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress, const std::atomic<bool>* interrupt) {
   const std::uint32_t points = c.malicious.last - c.malicious.first + 1;
   // Trial t of every point belongs to shard t mod N: this shard runs `owned`
   // of them, its k-th being trial shard.index + k × N.
   const auto owned = static_cast<std::uint32_t>(shard_size(c.shard, c.trials));
   const std::uint64_t total = std::uint64_t{points} * owned;
   std::vector<TrialOutcome> outcomes(total);  // the k-th owned trial of point i at i * owned + k
+  std::vector<char> ran(total, 0);            // an interrupted sweep summarises only these
   if (c.replica && owned > 0) {
     // A plugged replica must repeat itself, or the points mean nothing: the
     // shard's first trial runs twice first.
@@ -225,13 +226,15 @@ SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
   FirstError error;
   auto work_some = [&] {
     TrialRunner runner(c);
-    while (!error.failed()) {
+    while (!error.failed() && !(interrupt && interrupt->load())) {
       const std::uint64_t begin = next.fetch_add(kBatch);
       if (begin >= total) return;
       const std::uint64_t end = std::min(total, begin + kBatch);
-      for (std::uint64_t i = begin; i < end; ++i)
+      for (std::uint64_t i = begin; i < end; ++i) {
         outcomes[i] = runner.run(c.malicious.first + static_cast<std::uint32_t>(i / owned),
                                  static_cast<std::uint32_t>(c.shard.index + (i % owned) * c.shard.count));
+        ran[i] = 1;
+      }
       if (progress) {
         const std::lock_guard lock(progress_mutex);
         done += end - begin;
@@ -249,8 +252,18 @@ SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress) {
   error.rethrow();
 
   SweepResult r{.config = c, .points = {}};
-  for (std::uint32_t i = 0; i < points; ++i)
-    r.points.push_back(summarise(c, c.malicious.first + i, outcomes.data() + std::uint64_t{i} * owned, owned));
+  r.interrupted = std::find(ran.begin(), ran.end(), 0) != ran.end();
+  for (std::uint32_t i = 0; i < points; ++i) {
+    const TrialOutcome* first = outcomes.data() + std::uint64_t{i} * owned;
+    if (!r.interrupted) {
+      r.points.push_back(summarise(c, c.malicious.first + i, first, owned));
+      continue;
+    }
+    std::vector<TrialOutcome> done;
+    for (std::uint32_t k = 0; k < owned; ++k)
+      if (ran[std::uint64_t{i} * owned + k]) done.push_back(first[k]);
+    r.points.push_back(summarise(c, c.malicious.first + i, done.data(), static_cast<std::uint32_t>(done.size())));
+  }
   return r;
 }
 

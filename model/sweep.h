@@ -3,6 +3,7 @@
 // seed protocol or of full PBFT and summarise them. Trial t at point m reads
 // a tape seeded by (seed, m, t) alone, so results do not depend on how many
 // threads ran them or in which order.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -83,13 +84,19 @@ struct PointResult {
 struct SweepResult {
   SweepConfig config;
   std::vector<PointResult> points;
+  // Stopped by the caller before every trial ran: each point counts the
+  // trials it got (the last points perhaps none).
+  bool interrupted = false;
 };
 
 // Called after each batch of trials, from whichever thread ran it, one call at a time.
 using SweepProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 // Runs a validated configuration.
-SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress = {});
+// `interrupt` (optional, set by a signal handler) stops it after the
+// batches under way; the result then holds the trials that ran.
+SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress = {},
+                      const std::atomic<bool>* interrupt = nullptr);
 
 // The table `pbftsim sweep` prints, and one row per point as CSV
 // (sweep_json.h writes and reads the JSON).

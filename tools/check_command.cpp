@@ -19,6 +19,7 @@
 #include "tools/minimize_option.h"
 #include "tools/replica_option.h"
 #include "tools/help_lists.h"
+#include "tools/interrupt.h"
 #include "tools/output_file.h"
 #include "tools/validators.h"
 
@@ -49,9 +50,6 @@ struct CheckOptions {
   std::uint64_t minimize_runs = kDefaultMinimizeRuns;
 };
 
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
-
 void show_progress(const CheckOptions& o, std::uint64_t shard_total, const SearchProgress& p, double secs) {
   const double done = static_cast<double>(p.done.load());
   const double rate = secs > 0 ? done / secs : 0.0;
@@ -77,7 +75,7 @@ int check(const CheckOptions& o) {
   if (o.schedules < 1) throw InputError("--schedules must be at least 1");
   if (o.threads < 1) throw InputError("--threads must be at least 1");
   const auto shard = parse_shard(o.shard);  // checked by shard_spec()
-  if (!o.json.empty() && o.json == o.out) throw InputError("--json and --out name the same file: " + o.out);
+  require_distinct_outputs({{"--json", o.json}, {"--out", o.out}});
 
   SearchSummary summary;
   CheckSpace& space = summary.space;
@@ -121,18 +119,15 @@ int check(const CheckOptions& o) {
   };
 
   // Ctrl-C ends the search; the result so far is still printed and written.
-  g_interrupted = false;
-  const auto previous_int = std::signal(SIGINT, on_interrupt);
-  const auto previous_term = std::signal(SIGTERM, on_interrupt);
+  std::optional<InterruptWatch> watch(std::in_place);
   const SearchLimits limits{.schedules = o.schedules, .time_limit_s = o.time_limit_s, .threads = o.threads,
-                            .shard = *shard, .interrupt = &g_interrupted};
+                            .shard = *shard, .interrupt = watch->interrupted()};
   SearchProgress progress;
   const bool tty = isatty(fileno(stderr));
   const std::uint64_t shard_total = shard_size(*shard, o.schedules);
   const CheckSchedules schedules(space);
   const auto restore = [&] {
-    std::signal(SIGINT, previous_int);
-    std::signal(SIGTERM, previous_term);
+    watch.reset();
     if (tty) std::fprintf(stderr, "\n");
   };
   SearchOutcome found;
@@ -154,13 +149,16 @@ int check(const CheckOptions& o) {
   restore();
   summary.schedules = found.schedules;
   summary.deliveries = found.deliveries;
+  summary.stopped_by_steps = found.stopped_by_steps;
   summary.seconds = found.seconds;
   summary.stopped_by = found.stopped_by;
 
   if (!found.violation) {
     std::printf("%s\n", result_line(summary).c_str());
     write_summary();
-    return kOk;
+    // Interrupted: the search is incomplete, so a script must not read
+    // "no violation" into it.
+    return found.stopped_by == StopReason::interrupted ? kInterrupted : kOk;
   }
   const std::uint64_t i = *found.violation;
   const Counterexample c = [&] {
@@ -238,7 +236,7 @@ void add_check_command(CLI::App& app, int& status) {
   add_minimize_runs_option(cmd, o->minimize_runs);
   add_replica_option(cmd, o->replica);
   cmd->footer("\n" + strategies_help() + "\n" + mutations_help() +
-              "\nExit status: 0 no violation, 1 violation found, 2 bad input, 3 internal error.");
+              "\nExit status: 0 no violation, 1 violation found, 2 bad input, 3 internal error, 130 stopped by Ctrl-C / SIGTERM before its budget (the result so far is printed and written).");
   cmd->callback([o, schedules, &status] {
     if (o->time_limit_s > 0 && schedules->count() == 0) {
       o->until_time_limit = true;

@@ -15,6 +15,9 @@ namespace tools {
 // model::InternalError (model/errors.h) for the others, and main() turns
 // those into one line on stderr and the status.
 inline constexpr int kOk = 0, kViolation = 1, kBadInput = 2, kInternalError = 3;
+// check and sweep stopped by SIGINT or SIGTERM before their budget: what ran
+// is printed and written, but it is not the whole answer (128 + SIGINT).
+inline constexpr int kInterrupted = 130;
 
 void add_check_command(CLI::App& app, int& status);
 void add_trace_commands(CLI::App& app, int& status);  // replay, minimize

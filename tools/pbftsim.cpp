@@ -1,6 +1,7 @@
 // pbftsim: search for violations, sweep malicious counts, replay, minimize
 // and explain counterexamples, merge sharded searches. Exit status: 0 no
-// violation, 1 violation found, 2 bad input, 3 internal error.
+// violation, 1 violation found, 2 bad input, 3 internal error, 130
+// interrupted (tools/command.h).
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -14,7 +15,7 @@ int main(int argc, char** argv) {
   std::string env = "\nEnvironment variables (read by the fuzzers and the tests, model/env_knobs.h):\n";
   for (const model::EnvKnob& k : model::env_knobs())
     env += fmt::format("  {:<27} {:<16} {}\n", k.name, k.values, k.meaning);
-  app.footer(env + "\nExit status: 0 no violation, 1 violation found, 2 bad input, 3 internal error.");
+  app.footer(env + "\nExit status: 0 no violation, 1 violation found, 2 bad input, 3 internal error, 130 check or sweep interrupted (SIGINT/SIGTERM) before its budget.");
   int status = tools::kBadInput;
   tools::add_check_command(app, status);
   tools::add_trace_commands(app, status);
@@ -23,6 +24,17 @@ int main(int argc, char** argv) {
   tools::add_merge_command(app, status);
   tools::add_node_command(app, status);
   tools::add_conform_command(app, status);
+  // CLI11 says "A subcommand is required" of a misspelt one: name it.
+  std::string known;
+  bool found = false;
+  for (const CLI::App* c : app.get_subcommands({})) {
+    known += (known.empty() ? "" : ", ") + c->get_name();
+    found = found || (argc > 1 && c->check_name(argv[1]));
+  }
+  if (argc > 1 && argv[1][0] != '-' && !found) {
+    std::fprintf(stderr, "pbftsim: unknown command %s (commands: %s; see pbftsim --help)\n", argv[1], known.c_str());
+    return tools::kBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -18,6 +18,7 @@
 #include "tools/replica_option.h"
 #include "tools/sweep_plot.h"
 #include "tools/help_lists.h"
+#include "tools/interrupt.h"
 #include "tools/output_file.h"
 #include "tools/validators.h"
 
@@ -78,7 +79,12 @@ int sweep(const SweepOptions& o) {
   if (!o.plot.empty() && plot.extension() != ".svg" && plot.extension() != ".png")
     throw InputError(fmt::format("--plot {}: must end in .svg or .png", o.plot));
 
-  // Every output is opened before the sweep runs.
+  // Every output is checked and opened before the sweep runs.
+  require_distinct_outputs({{"--csv", o.csv},
+                            {"--json", o.json},
+                            {"--plot", o.plot},
+                            {"--plot's data", o.plot.empty() ? "" : o.plot + ".csv"},
+                            {"--plot's script", o.plot.empty() ? "" : o.plot + ".gp"}});
   enum class Kind { csv, json, script };
   std::vector<std::pair<Kind, std::unique_ptr<OutputFile>>> files;
   const std::pair<Kind, std::string> wanted[] = {{Kind::csv, o.csv}, {Kind::json, o.json},
@@ -92,14 +98,19 @@ int sweep(const SweepOptions& o) {
   const auto start = Clock::now();
   SweepResult result;
   {
+    const InterruptWatch watch;  // Ctrl-C: the trials so far are printed and written
     ProgressLine progress;
-    result = run_sweep(c, progress.callback());
+    result = run_sweep(c, progress.callback(), watch.interrupted());
   }
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   std::fputs(sweep_table(result).c_str(), stdout);
   std::uint64_t trials = 0;
   for (const auto& p : result.points) trials += p.trials;
-  std::printf("\n%llu trials in %.3f s on %u thread(s)\n", static_cast<unsigned long long>(trials), secs, c.threads);
+  std::printf("\n%llu trials in %.3f s on %u thread(s)%s\n", static_cast<unsigned long long>(trials), secs, c.threads,
+              result.interrupted
+                  ? fmt::format(", stopped by interrupt ({} planned; each point counts its own)",
+                                std::uint64_t{c.trials} * (c.malicious.last - c.malicious.first + 1)).c_str()
+                  : "");
 
   for (auto& [kind, file] : files) {
     const std::string text = kind == Kind::json     ? sweep_json(result)
@@ -108,11 +119,12 @@ int sweep(const SweepOptions& o) {
     file->commit(text);
     if (file->path() == o.csv || file->path() == o.json) std::printf("wrote %s\n", file->path().c_str());
   }
-  if (o.plot.empty()) return kOk;
+  const int status = result.interrupted ? kInterrupted : kOk;
+  if (o.plot.empty()) return status;
   draw(plot);
   if (std::filesystem::exists(plot))
     std::printf("wrote %s (data %s.csv, script %s.gp)\n", o.plot.c_str(), o.plot.c_str(), o.plot.c_str());
-  return kOk;
+  return status;
 }
 
 }  // namespace
