@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <iterator>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -94,6 +95,41 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
     if (limits.interrupt && limits.interrupt->load(std::memory_order_relaxed)) return true;
     return timed_out.load(std::memory_order_relaxed) || error.failed();
   };
+  // Set once the time is up or Ctrl-C came, while no violation is known:
+  // runs under way stop within a few hundred steps (Simulator::abandon_when)
+  // and are not counted, so a long run cannot carry the search past its
+  // limit. An abandoned index below a violation found later runs again in
+  // full after the workers (below), keeping "every index below it ran".
+  std::atomic<bool> abandon{false};
+  std::mutex abandoned_mutex;
+  std::vector<std::uint64_t> abandoned;  // counts k
+  std::atomic<unsigned> working{0};
+  const auto run_one = [&](WorldPool& worlds, std::uint64_t k, const std::atomic<bool>* stop) {
+    const std::uint64_t i = k * shard.count + shard.index;
+    Tape tape = space.tape(i);
+    RunResult r;
+    try {
+      Simulator& sim = worlds.get(space.scenario(i));
+      sim.abandon_when(stop);
+      r = sim.run(tape);
+    } catch (ReplicaFailure& e) {
+      e.schedule = i;
+      throw;
+    }
+    if (r.abandoned) {
+      const std::lock_guard lock(abandoned_mutex);
+      abandoned.push_back(k);
+      return;
+    }
+    progress.delivered += r.stats.delivered;
+    if (r.stats.stopped_by_steps) ++progress.stopped_by_steps;
+    ++progress.done;
+    if (r.violation && space.counts(i, r)) {
+      std::uint64_t seen = first_violation.load();
+      while (k < seen && !first_violation.compare_exchange_weak(seen, k)) {
+      }
+    }
+  };
   const auto search_some = [&] {
     WorldPool worlds;
     for (;;) {
@@ -104,49 +140,47 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
       if (error.failed() || (stopping() && first_violation.load() == kNone)) return;
       const std::uint64_t k = next.fetch_add(1);
       if (k >= total || k > first_violation.load()) return;
-      const std::uint64_t i = k * shard.count + shard.index;
-      Tape tape = space.tape(i);
-      RunResult r;
-      try {
-        r = worlds.get(space.scenario(i)).run(tape);
-      } catch (ReplicaFailure& e) {
-        e.schedule = i;
-        throw;
-      }
-      progress.delivered += r.stats.delivered;
-      if (r.stats.stopped_by_steps) ++progress.stopped_by_steps;
-      ++progress.done;
-      if (r.violation && space.counts(i, r)) {
-        std::uint64_t seen = first_violation.load();
-        while (k < seen && !first_violation.compare_exchange_weak(seen, k)) {
-        }
-      }
+      run_one(worlds, k, &abandon);
     }
   };
-  const auto worker = [&] { error.run(search_some); };
+  const auto worker = [&] {
+    error.run(search_some);
+    --working;
+  };
   std::vector<std::thread> workers;
   const unsigned threads = std::max(1u, limits.threads);
   // Nodes learn how many threads wait on them, until the search ends.
   const NodeThreads node_threads(first.replica.node, threads);
-  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(worker);
-  if (tick) {
-    // The calling thread reports progress; the workers do the searching.
-    workers.emplace_back(worker);
-    const auto all_claimed = [&] {
-      const std::uint64_t n = next.load();
-      return n >= total && n - total >= threads;
-    };
-    while (!all_claimed() && first_violation.load() == kNone && progress.done.load() < total) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      const double secs = std::chrono::duration<double>(Clock::now() - start).count();
-      if (stopping()) break;
-      tick(secs);
+  // With a time limit, an interrupt or progress to show, the calling thread
+  // watches (every 10 ms: a limit is kept to well within 5%) while all the
+  // workers search; otherwise it is one of them.
+  const bool watch = tick || limits.time_limit_s > 0 || limits.interrupt;
+  working = threads;
+  for (unsigned t = watch ? 0 : 1; t < threads; ++t) workers.emplace_back(worker);
+  if (watch) {
+    auto last_tick = start;
+    while (working.load() > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      const auto now = Clock::now();
+      if (limits.time_limit_s > 0 && now > deadline) timed_out = true;
+      if (stopping() && first_violation.load() == kNone) abandon = true;
+      if (tick && now - last_tick >= std::chrono::milliseconds(200) && !stopping()) {
+        last_tick = now;
+        tick(std::chrono::duration<double>(now - start).count());
+      }
     }
   } else {
     worker();
   }
   for (auto& w : workers) w.join();
   error.rethrow();
+  // A violation found after runs below it were abandoned: those run in full.
+  if (first_violation.load() != kNone && !abandoned.empty()) {
+    std::sort(abandoned.begin(), abandoned.end());
+    WorldPool worlds;
+    for (const std::uint64_t k : abandoned)
+      if (k < first_violation.load()) run_one(worlds, k, nullptr);
+  }
 
   SearchOutcome out;
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();

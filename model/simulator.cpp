@@ -468,10 +468,15 @@ bool Simulator::step() {
 RunResult Simulator::run(Tape& tape, TraceSink* sink) {
   reset(tape, sink);
   start();
-  bool reached_horizon = false, cut_short = false;
+  bool reached_horizon = false, cut_short = false, abandoned = false;
   const bool timed = scenario_.network.mode == NetworkMode::timed;
   while (!checkers_.failed()) {
     if (delivery_limit_ > 0 && stats_.delivered >= delivery_limit_) {
+      cut_short = true;
+      break;
+    }
+    if (abandon_ && (stats_.steps & 255) == 0 && abandon_->load(std::memory_order_relaxed)) {
+      abandoned = true;
       cut_short = true;
       break;
     }
@@ -509,6 +514,7 @@ RunResult Simulator::run(Tape& tape, TraceSink* sink) {
             .seq = result.violation->seq, .extra = static_cast<std::uint64_t>(result.violation->kind)});
   }
   result.all_executed = checkers_.all_executed();
+  result.abandoned = abandoned;
   result.stats = std::move(stats_);
   result.coverage = coverage_;
   result.event_hash = hashing_ ? hash_ : 0;

@@ -2,6 +2,7 @@
 // The deterministic world: n replicas (honest Replica values or Byzantine
 // strategies), clients, a network in timed or async mode, and the checkers.
 // Every nondeterministic decision is a pick from the tape.
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <variant>
@@ -47,6 +48,7 @@ struct RunResult {
   ProtocolCoverage coverage;
   std::uint64_t event_hash = 0;
   bool all_executed = false;  // every honest replica executed every submitted request
+  bool abandoned = false;     // stopped by Simulator::abandon_when's flag: not a result
 };
 
 // Builds the world for one scenario once; each run() starts it afresh from
@@ -69,6 +71,10 @@ class Simulator {
   // that delivered this many messages without a violation stops there,
   // unjudged (no end-of-run liveness verdict). 0: no limit.
   void limit_deliveries(std::uint64_t n) { delivery_limit_ = n; }
+  // A search's time limit or Ctrl-C, noticed within a run: once *flag is
+  // set, the run stops within 256 steps, unjudged (RunResult::abandoned).
+  // Null (the default): runs go to their end.
+  void abandon_when(const std::atomic<bool>* flag) { abandon_ = flag; }
   // The schedule minimizer's hooks, async only (model/schedule_steering.h):
   // every step's item is logged by name, and with a script the items are
   // chosen by name rather than by the tape. Both null (the default): the
@@ -135,6 +141,7 @@ class Simulator {
   std::uint64_t hash_ = 0;
   bool hashing_ = true;
   std::uint64_t delivery_limit_ = 0;
+  const std::atomic<bool>* abandon_ = nullptr;
 
   // An honest replica: built in, or the scenario's plug-in or node (model/honest_replica.h).
   std::vector<std::optional<HonestReplica>> honest_;

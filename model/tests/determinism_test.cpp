@@ -75,6 +75,31 @@ TEST_P(Determinism, ADeliveryLimitCutsTheSameRunShort) {
   EXPECT_EQ(again.stats.delivered, full.stats.delivered);
 }
 
+TEST_P(Determinism, AnAbandonFlagStopsARunWithin256Steps) {
+  // A search's time limit reaches into a long run (Simulator::abandon_when);
+  // a flag that is never set changes nothing.
+  Scenario s = scenario();
+  s.faults.clear();  // a long honest run, whatever the parameter's strategy
+  s.workload.requests_per_client = 40;
+  s.network.max_steps = 200'000;
+  Simulator sim(s);
+  std::atomic<bool> flag{false};
+  sim.abandon_when(&flag);
+  Tape full_tape = Tape::from_seed(7);
+  const RunResult full = sim.run(full_tape);
+  ASSERT_GT(full.stats.steps, 1'000u);
+  EXPECT_FALSE(full.abandoned);
+  flag = true;
+  Tape cut_tape = Tape::from_seed(7);
+  const RunResult cut = sim.run(cut_tape);
+  EXPECT_TRUE(cut.abandoned);
+  EXPECT_LE(cut.stats.steps, 256u);
+  EXPECT_FALSE(cut.violation) << cut.violation->description;
+  Simulator plain(s);
+  Tape plain_tape = Tape::from_seed(7);
+  EXPECT_EQ(plain.run(plain_tape).event_hash, full.event_hash);
+}
+
 TEST_P(Determinism, ReusedSimulatorMatchesAFreshOne) {
   // A Simulator resets itself between runs: whatever ran before, a tape
   // gives the run a fresh world gives it.
