@@ -25,11 +25,14 @@ struct Counterexample {
 // from the found run instead (the fuzzers put its event hash in the name).
 // Throws InputError when the trace cannot be written (the user's problem)
 // and InternalError when the violation does not reproduce (a determinism
-// bug: ours). `max_runs` caps the minimizer.
+// bug: ours). `max_runs` caps the minimizer; `stop` (Ctrl-C) ends it with
+// the smallest counterexample so far, which is written.
 Counterexample record_counterexample(const Scenario& s, Tape tape, const std::string& path, bool shrink,
-                                     std::uint64_t max_runs = kDefaultMinimizeRuns);
+                                     std::uint64_t max_runs = kDefaultMinimizeRuns,
+                                     const std::atomic<bool>* stop = nullptr);
 Counterexample record_counterexample(const Scenario& s, Tape tape,
                                      const std::function<std::string(const RunResult&)>& path_for, bool shrink,
-                                     std::uint64_t max_runs = kDefaultMinimizeRuns);
+                                     std::uint64_t max_runs = kDefaultMinimizeRuns,
+                                     const std::atomic<bool>* stop = nullptr);
 
 }  // namespace model

@@ -65,10 +65,11 @@ bool shows(const RunResult& r, ViolationKind kind) { return r.violation && r.vio
 
 class Search {
  public:
-  Search(Minimized& best, ViolationKind kind, std::uint64_t max_runs)
-      : best_(best), kind_(kind), max_runs_(max_runs), runner_(best.scenario) {}
+  Search(Minimized& best, ViolationKind kind, std::uint64_t max_runs, const std::atomic<bool>* stop)
+      : best_(best), kind_(kind), max_runs_(max_runs), stop_(stop), runner_(best.scenario) {}
 
-  bool budget_left() const { return best_.runs < max_runs_; }
+  bool stopped() const { return stop_ && stop_->load(std::memory_order_relaxed); }
+  bool budget_left() const { return best_.runs < max_runs_ && !stopped(); }
 
   // Adopts a simpler scenario when the current tape still shows the
   // violation on it in no more deliveries.
@@ -275,6 +276,7 @@ class Search {
   Minimized& best_;
   ViolationKind kind_;
   std::uint64_t max_runs_;
+  const std::atomic<bool>* stop_;
   Runner runner_;
   std::vector<Scenario> researched_;
   Schedule schedule_;  // the best run's (async; empty until a steered run is adopted or delete_steps logs it)
@@ -282,7 +284,7 @@ class Search {
 }  // namespace
 
 std::optional<Minimized> minimize(const Scenario& s, const std::vector<std::uint32_t>& tape,
-                                  std::uint64_t max_runs) {
+                                  std::uint64_t max_runs, const std::atomic<bool>* stop) {
   Minimized best{s, {}, {}, 1};
   {
     Outcome o = Runner(s).run(tape);
@@ -290,7 +292,7 @@ std::optional<Minimized> minimize(const Scenario& s, const std::vector<std::uint
     best.tape = std::move(o.consumed);
     best.result = std::move(o.result);
   }
-  Search search(best, best.result.violation->kind, max_runs);
+  Search search(best, best.result.violation->kind, max_runs, stop);
   for (bool changed = true; changed && search.budget_left();) {
     changed = search.simplify_scenario();
     // Fresh short runs before cutting the tape, so delta debugging works on
@@ -302,7 +304,8 @@ std::optional<Minimized> minimize(const Scenario& s, const std::vector<std::uint
     changed |= search.raise_choices();
     changed |= search.single_choices();
   }
-  best.capped = !search.budget_left();
+  best.interrupted = search.stopped();
+  best.capped = !best.interrupted && !search.budget_left();
   // The kept run again, with its event hash (the search skips hashing).
   best.result = Runner(best.scenario).run(best.tape, /*hashing=*/true).result;
   return best;

@@ -118,16 +118,16 @@ int check(const CheckOptions& o) {
     if (summary_file) summary_file->commit(to_json(summary).dump(2) + "\n");
   };
 
-  // Ctrl-C ends the search; the result so far is still printed and written.
-  std::optional<InterruptWatch> watch(std::in_place);
+  // Ctrl-C ends the search, or the minimization after it; the result so
+  // far is still printed and written.
+  const InterruptWatch watch;
   const SearchLimits limits{.schedules = o.schedules, .time_limit_s = o.time_limit_s, .threads = o.threads,
-                            .shard = *shard, .interrupt = watch->interrupted()};
+                            .shard = *shard, .interrupt = watch.interrupted()};
   SearchProgress progress;
   const bool tty = isatty(fileno(stderr));
   const std::uint64_t shard_total = shard_size(*shard, o.schedules);
   const CheckSchedules schedules(space);
   const auto restore = [&] {
-    watch.reset();
     if (tty) std::fprintf(stderr, "\n");
   };
   SearchOutcome found;
@@ -163,7 +163,8 @@ int check(const CheckOptions& o) {
   const std::uint64_t i = *found.violation;
   const Counterexample c = [&] {
     try {
-      return record_counterexample(schedules.scenario(i), schedules.tape(i), o.out, /*shrink=*/true, o.minimize_runs);
+      return record_counterexample(schedules.scenario(i), schedules.tape(i), o.out, /*shrink=*/true, o.minimize_runs,
+                                   watch.interrupted());
     } catch (const InternalError& e) {
       throw InternalError(fmt::format("{} (schedule {})", e.what(), i));
     }
@@ -180,7 +181,10 @@ int check(const CheckOptions& o) {
               static_cast<unsigned long long>(o.seed + i), found.seconds, c.found.description.c_str());
   std::printf("minimized in %llu runs%s: %zu choices, %llu deliveries: %s\n",
               static_cast<unsigned long long>(c.minimized->runs),
-              c.minimized->capped ? " (stopped at --minimize-runs)" : "", c.minimized->tape.size(),
+              c.minimized->capped        ? " (stopped at --minimize-runs)"
+              : c.minimized->interrupted ? " (stopped by interrupt: the smallest so far)"
+                                         : "",
+              c.minimized->tape.size(),
               static_cast<unsigned long long>(c.written.stats.delivered),
               c.written.violation ? c.written.violation->description.c_str() : "?");
   // No replica flag: the trace records the replica that ran, and replay re-runs it.
