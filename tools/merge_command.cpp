@@ -76,7 +76,7 @@ int merge(const MergeOptions& o) {
   for (const std::string& in : o.results)
     for (const std::string* out : {&o.json, &o.csv})
       if (in == *out) throw model::InputError("merge would overwrite its input " + in);
-  if (!o.json.empty() && o.json == o.csv) throw model::InputError("--json and --csv name the same file: " + o.json);
+  require_distinct_outputs({{"--json", o.json}, {"--csv", o.csv}});
   std::optional<OutputFile> json, csv;  // opened first: an unwritable path fails before any work
   for (auto [file, path] : {std::pair{&json, &o.json}, std::pair{&csv, &o.csv}})
     if (!path->empty()) file->emplace(*path);

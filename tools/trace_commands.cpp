@@ -10,6 +10,7 @@
 #include "model/trace_check.h"
 #include "tools/command.h"
 #include "tools/minimize_option.h"
+#include "tools/output_file.h"
 #include "tools/replica_option.h"
 
 namespace tools {
@@ -77,6 +78,7 @@ int replay_file(const std::string& path, const std::string& record, const Replic
 int minimize_file(const std::string& path, const std::string& out, const ReplicaChoice& replica,
                   std::uint64_t max_runs) {
   const Trace t = read_trace_for(path, replica);
+  { OutputFile probe(out); }  // an unwritable --out fails before the minimization, not after
   if (t.replica_failure)
     throw InputError(fmt::format("{}: the trace ends in a replica failure, not a violation: nothing to minimize "
                                  "(replay or explain it)",
