@@ -113,17 +113,21 @@ void TraceWriter::write_end(const nlohmann::json& end) {
   }
 }
 
-Trace parse_trace(const std::string& text, const std::string& name) {
+Trace parse_trace(std::string text, const std::string& name) {
   Trace t;
   t.source = name;
-  std::istringstream in(text);
-  std::string line;
-  std::size_t number = 0;
+  t.text = std::move(text);
+  const std::string_view all(t.text);
+  std::size_t number = 0, at = 0;
   bool ended = false;
   const auto fail = [&](const std::string& what) {
     throw InputError(fmt::format("{}:{}: {}", name, number, what));
   };
-  while (std::getline(in, line)) {
+  while (at < all.size()) {
+    const std::size_t newline = std::min(all.find('\n', at), all.size());
+    const std::string_view line = all.substr(at, newline - at);
+    const Trace::Span span{at, line.size()};
+    at = newline + 1;
     ++number;
     if (ended) fail("content after the end line");
     json j = json::parse(line, nullptr, false);
@@ -191,7 +195,7 @@ Trace parse_trace(const std::string& text, const std::string& name) {
       if (t.version > 1 && (!j.contains("step") || !j["step"].is_number_unsigned())) fail("event has no \"step\"");
       if (timed && (!j.contains("t") || !j["t"].is_number_unsigned())) fail("event has no time \"t\" (timed network)");
       if (!timed && j.contains("t")) fail("event has a time \"t\", but the async network has no time");
-      t.event_lines.push_back(line);
+      t.event_spans.push_back(span);
     } catch (const InputError& e) {
       if (std::string_view(e.what()).starts_with(name + ":")) throw;
       fail(e.what());
@@ -213,6 +217,8 @@ Trace read_trace(const std::string& path) {
   // Read in bounded pieces: /dev/zero, or a mistaken multi-gigabyte file,
   // is refused at the limit instead of filling memory.
   std::string text;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size <= ScenarioLimits::trace_bytes)
+    text.reserve(size);  // a regular file: read into place, not through doubling copies
   std::vector<char> piece(1 << 16);
   while (in.read(piece.data(), static_cast<std::streamsize>(piece.size())) || in.gcount() > 0) {
     text.append(piece.data(), static_cast<std::size_t>(in.gcount()));
@@ -221,7 +227,7 @@ Trace read_trace(const std::string& path) {
                                    ScenarioLimits::trace_bytes >> 20));
   }
   if (in.bad()) throw InputError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
-  return parse_trace(text, path);
+  return parse_trace(std::move(text), path);
 }
 
 RunResult replay(const Trace& t, TraceSink* sink) {

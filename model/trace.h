@@ -37,7 +37,18 @@ struct Trace {
   std::optional<ReplicaRecord> replica;
   std::vector<std::uint32_t> tape;
   std::string source;                    // the file name, for messages "FILE:LINE: ..."
-  std::vector<std::string> event_lines;  // line k + 2 of the file, as written, to verify a replay against
+  // The file as read, and where each event's line lies in it (line k + 2 is
+  // event k), to verify a replay against: offsets, not copies, so a trace
+  // of a million events costs its file size and 16 bytes an event.
+  std::string text;
+  struct Span {
+    std::size_t offset = 0, size = 0;
+  };
+  std::vector<Span> event_spans;
+  std::size_t events() const { return event_spans.size(); }
+  std::string_view event_line(std::size_t k) const {
+    return std::string_view(text).substr(event_spans[k].offset, event_spans[k].size);
+  }
   std::size_t end_line = 0;              // the end line's number
   std::optional<std::uint64_t> deliveries;  // as the end line says (absent in a replica-failure trace)
   std::optional<ViolationKind> verdict;  // none: the run was safe
@@ -78,7 +89,7 @@ std::string trace_line(const TraceEvent& e, bool timed);
 Trace read_trace(const std::string& path);
 
 // Parses trace text (the fuzzer's entry point); `name` prefixes errors.
-Trace parse_trace(const std::string& text, const std::string& name);
+Trace parse_trace(std::string text, const std::string& name);
 
 // Runs the scenario on the recorded tape, optionally writing a new trace.
 RunResult replay(const Trace& t, TraceSink* sink = nullptr);

@@ -28,20 +28,20 @@ void RecordedEventCheck::on_event(const TraceEvent& e) {
   const std::size_t index = seen_++;
   if (first_difference_) return;
   const std::string found = trace_line(e, timed_);
-  if (index >= trace_.event_lines.size()) {
+  if (index >= trace_.events()) {
     first_difference_ = diverged(trace_, trace_.end_line,
                                  fmt::format("the trace's events end here, the replay goes on with {}", found));
-  } else if (found != trace_.event_lines[index]) {
+  } else if (found != trace_.event_line(index)) {
     first_difference_ = diverged(trace_, index + 2,
-                                 fmt::format("expected {}, found {}", trace_.event_lines[index], found));
+                                 fmt::format("expected {}, found {}", trace_.event_line(index), found));
   }
 }
 
 std::optional<std::string> RecordedEventCheck::difference() const {
   if (first_difference_) return first_difference_;
-  if (seen_ < trace_.event_lines.size())
+  if (seen_ < trace_.events())
     return diverged(trace_, seen_ + 2,
-                    fmt::format("the replay ended before this event: {}", trace_.event_lines[seen_]));
+                    fmt::format("the replay ended before this event: {}", trace_.event_line(seen_)));
   return std::nullopt;
 }
 

@@ -135,7 +135,7 @@ TEST_P(Catalog, FoundWithMaliciousAtMostF) {
   std::printf("  minimized in %llu runs (%.2f s): %s, tape %zu, %llu deliveries, %llu events, %s\n  trace %s\n",
               static_cast<unsigned long long>(min->runs), minimize_seconds,
               std::string(model::violation_name(*trace.verdict)).c_str(), min->tape.size(),
-              static_cast<unsigned long long>(min->result.stats.delivered), static_cast<unsigned long long>(trace.event_lines.size()),
+              static_cast<unsigned long long>(min->result.stats.delivered), static_cast<unsigned long long>(trace.events()),
               summary(min->scenario, min->tape.size()).c_str(), path.c_str());
   if (!test_knobs().update_regressions) {
     if (!has_regression(name))

@@ -39,7 +39,7 @@ void expect_found(const GenOptions& o, const std::string& tag, int budget) {
   EXPECT_EQ(model::replay(t).event_hash, t.event_hash);
   std::printf("  minimized in %llu runs: tape %zu, %llu events, trace %s\n",
               static_cast<unsigned long long>(min->runs), min->tape.size(),
-              static_cast<unsigned long long>(t.event_lines.size()), path.c_str());
+              static_cast<unsigned long long>(t.events()), path.c_str());
 }
 
 const char* mode_name(model::NetworkMode m) { return m == model::NetworkMode::async ? "async" : "timed"; }

@@ -65,7 +65,7 @@ int replay_file(const std::string& path, const std::string& record, const Replic
                                  path, t.version, verdict_text(t.verdict), path));
   const std::string with = t.scenario.replica ? " with " + t.scenario.replica.description() : "";
   std::printf("replayed %s%s: %zu events and %llu deliveries as recorded, hash %016llx matches\n", path.c_str(),
-              with.c_str(), t.event_lines.size(), static_cast<unsigned long long>(r.stats.delivered),
+              with.c_str(), t.events(), static_cast<unsigned long long>(r.stats.delivered),
               static_cast<unsigned long long>(r.event_hash));
   if (!r.violation) {
     std::printf("verdict: no violation\n");

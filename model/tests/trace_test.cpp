@@ -60,7 +60,7 @@ TEST(Trace, WriteReadReplayReproducesTheHash) {
     EXPECT_EQ(trace.tape, rec.tape);
     EXPECT_EQ(to_json(trace.scenario), to_json(s));
     EXPECT_FALSE(trace.verdict);
-    EXPECT_EQ(trace.event_lines.size() + 2, lines_of(slurp(path)).size());  // header + events + end
+    EXPECT_EQ(trace.events() + 2, lines_of(slurp(path)).size());  // header + events + end
     const RunResult again = replay(trace);
     EXPECT_EQ(again.event_hash, trace.event_hash);
     EXPECT_FALSE(again.violation);
@@ -271,7 +271,7 @@ TEST(Trace, ReadsVersionOneForRecordingAgain) {
   spit(path, join_lines(lines));
   const Trace t = read_trace(path);
   EXPECT_EQ(t.version, 1);
-  EXPECT_EQ(t.event_lines.size(), lines.size() - 2);
+  EXPECT_EQ(t.events(), lines.size() - 2);
 }
 
 // Async has no time: a "t" there says the trace is not what it claims.
