@@ -293,7 +293,8 @@ std::optional<Minimized> minimize(const Scenario& s, const std::vector<std::uint
     best.result = std::move(o.result);
   }
   Search search(best, best.result.violation->kind, max_runs, stop);
-  for (bool changed = true; changed && search.budget_left();) {
+  bool changed = true;
+  while (changed && search.budget_left()) {
     changed = search.simplify_scenario();
     // Fresh short runs before cutting the tape, so delta debugging works on
     // a short run rather than the search's long one (about 1 s of 17.6 s for
@@ -304,8 +305,10 @@ std::optional<Minimized> minimize(const Scenario& s, const std::vector<std::uint
     changed |= search.raise_choices();
     changed |= search.single_choices();
   }
-  best.interrupted = search.stopped();
-  best.capped = !best.interrupted && !search.budget_left();
+  // Stopped with work left (changed: the last pass still made progress),
+  // not merely with the flag or the budget spent after a fixed point.
+  best.interrupted = changed && search.stopped();
+  best.capped = changed && !best.interrupted && !search.budget_left();
   // The kept run again, with its event hash (the search skips hashing).
   best.result = Runner(best.scenario).run(best.tape, /*hashing=*/true).result;
   return best;

@@ -1,4 +1,5 @@
 #include "model/network.h"
+#include "model/scenario_limits.h"
 
 #include <algorithm>
 #include <cmath>
@@ -34,6 +35,7 @@ class TimedNetwork final : public Network {
   std::optional<Next> next(Tape&, std::uint64_t& steps) override {
     if (queue_.empty() || queue_.top().time > horizon_us_) return std::nullopt;
     ++steps;
+    if (steps > kTimedStepCeiling) return std::nullopt;  // work left: the run says so (stopped_by_steps)
     const EventQueue::Entry e = queue_.pop();
     return Next{e.index, e.time};
   }

@@ -28,10 +28,10 @@ void check_limits(const Scenario& s) {
   at_most("workload.client_timeout_us", w.client_timeout_us, L::time_us);
   const auto& n = s.network;
   at_most("network.max_steps", n.max_steps, L::max_steps);
-  at_most("network.min_delay_us", n.min_delay_us, L::time_us);
-  at_most("network.max_delay_us", n.max_delay_us, L::time_us);
-  at_most("network.tail_max_us", n.tail_max_us, L::time_us);
-  at_most("network.tail_mean_us", n.tail_mean_us, L::time_us);
+  at_most("network.min_delay_us", n.min_delay_us, L::delay_us);
+  at_most("network.max_delay_us", n.max_delay_us, L::delay_us);
+  at_most("network.tail_max_us", n.tail_max_us, L::delay_us);
+  at_most("network.tail_mean_us", n.tail_mean_us, L::delay_us);
   at_most("network.retransmit_after_us", n.retransmit_after_us, L::time_us);
   at_most("network.gst_us", n.gst_us, L::time_us);
   at_most("network.partitions", n.partitions.size(), L::partitions);

@@ -18,9 +18,15 @@ struct ScenarioLimits {
   static constexpr std::uint32_t max_buffered = 100'000;
   static constexpr std::uint64_t requests = 2'000'000;  // clients × requests per client (check: 16 × 100,000)
   static constexpr std::uint64_t max_steps = 1'000'000;
-  static constexpr std::uint64_t time_us = std::uint64_t{1} << 40;  // any delay, timeout or instant: 12.7 days
-  static constexpr std::uint64_t partitions = 1'024;
   static constexpr std::uint64_t tape_values = 10'000'000;
+  static constexpr std::uint64_t time_us = std::uint64_t{1} << 40;  // any timeout or instant: 12.7 days
+  // A delay range is drawn with one 32-bit pick (model/network.cpp): 71 min.
+  static constexpr std::uint64_t delay_us = 0xffff'fffeULL;
+  // Lines are parsed only after these checks: an event line is about 150
+  // bytes, and the header's values (its tape, mostly) are counted as parsed.
+  static constexpr std::uint64_t event_line_bytes = 4'096;
+  static constexpr std::uint64_t header_values = tape_values + 100'000;
+  static constexpr std::uint64_t partitions = 1'024;
   static constexpr std::uint64_t trace_bytes = std::uint64_t{1} << 30;  // a run at the limits may write more: its trace is refused
 };
 

@@ -101,8 +101,9 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
   // limit. An abandoned index below a violation found later runs again in
   // full after the workers (below), keeping "every index below it ran".
   std::atomic<bool> abandon{false};
-  std::mutex abandoned_mutex;
-  std::vector<std::uint64_t> abandoned;  // counts k
+  std::mutex results_mutex;
+  std::vector<std::uint64_t> abandoned;        // counts k
+  std::vector<std::uint64_t> stopped_by_steps;  // counts k: reported only up to a violation
   std::atomic<unsigned> working{0};
   const auto run_one = [&](WorldPool& worlds, std::uint64_t k, const std::atomic<bool>* stop) {
     const std::uint64_t i = k * shard.count + shard.index;
@@ -117,12 +118,16 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
       throw;
     }
     if (r.abandoned) {
-      const std::lock_guard lock(abandoned_mutex);
+      const std::lock_guard lock(results_mutex);
       abandoned.push_back(k);
       return;
     }
     progress.delivered += r.stats.delivered;
-    if (r.stats.stopped_by_steps) ++progress.stopped_by_steps;
+    if (r.stats.stopped_by_steps) {
+      ++progress.stopped_by_steps;
+      const std::lock_guard lock(results_mutex);
+      stopped_by_steps.push_back(k);
+    }
     ++progress.done;
     if (r.violation && space.counts(i, r)) {
       std::uint64_t seen = first_violation.load();
@@ -185,7 +190,11 @@ SearchOutcome search(const ScheduleSpace& space, const SearchLimits& limits, Sea
   SearchOutcome out;
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out.deliveries = progress.delivered.load();
-  out.stopped_by_steps = progress.stopped_by_steps.load();
+  // Runs past a violation that another thread happened to finish are not
+  // part of the result: the count must not depend on the thread count.
+  out.stopped_by_steps = static_cast<std::uint64_t>(
+      std::count_if(stopped_by_steps.begin(), stopped_by_steps.end(),
+                    [&](std::uint64_t k) { return k <= first_violation.load(); }));
   if (const std::uint64_t k = first_violation.load(); k != kNone) {
     out.violation = k * shard.count + shard.index;
     out.schedules = k + 1;

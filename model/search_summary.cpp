@@ -1,4 +1,5 @@
 #include "model/search_summary.h"
+#include "model/scenario_limits.h"
 
 #include <algorithm>
 
@@ -214,7 +215,8 @@ std::string result_line(const SearchSummary& s) {
   // A run cut at its step budget was not checked to its end: said on the
   // line, not only in --json.
   if (s.stopped_by_steps > 0)
-    stopped += fmt::format(", {} of them stopped at the step budget (max_steps) before the end", s.stopped_by_steps);
+    stopped += fmt::format(", {} of them stopped at the step budget (async max_steps, timed {} steps) before the end",
+                           s.stopped_by_steps, kTimedStepCeiling);
   const std::string shard = s.shard.count > 1 ? fmt::format(", shard {}", shard_text(s.shard)) : "";
   const std::string replica = s.replica == "built-in" ? "" : fmt::format(", replica {}", s.replica);
   const std::string liveness =

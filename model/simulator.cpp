@@ -480,14 +480,12 @@ RunResult Simulator::run(Tape& tape, TraceSink* sink) {
       cut_short = true;
       break;
     }
-    if (timed && stats_.steps >= kTimedStepCeiling) {
-      stats_.stopped_by_steps = true;
-      cut_short = true;  // the horizon was not reached: no end-of-run liveness verdict
-      break;
-    }
     if (!step()) {
-      if (stats_.steps > scenario_.network.max_steps && !timed) {  // the async network's budget
+      // The network's step budget (async: max_steps; timed: the ceiling)
+      // with work still in flight: counted past the budget, never taken.
+      if (stats_.steps > (timed ? kTimedStepCeiling : scenario_.network.max_steps)) {
         stats_.stopped_by_steps = true;
+        cut_short = timed;  // the horizon was not reached: no end-of-run liveness verdict
         break;
       }
       // A request whose deadline lies past the horizon: run on until it has

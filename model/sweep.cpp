@@ -262,7 +262,9 @@ SweepResult run_sweep(const SweepConfig& c, const SweepProgress& progress, const
     std::vector<TrialOutcome> done;
     for (std::uint32_t k = 0; k < owned; ++k)
       if (ran[std::uint64_t{i} * owned + k]) done.push_back(first[k]);
-    r.points.push_back(summarise(c, c.malicious.first + i, done.data(), static_cast<std::uint32_t>(done.size())));
+    // A point no trial reached is left out, not shown as 0% success.
+    if (!done.empty())
+      r.points.push_back(summarise(c, c.malicious.first + i, done.data(), static_cast<std::uint32_t>(done.size())));
   }
   return r;
 }

@@ -85,7 +85,7 @@ struct SweepResult {
   SweepConfig config;
   std::vector<PointResult> points;
   // Stopped by the caller before every trial ran: each point counts the
-  // trials it got (the last points perhaps none).
+  // trials it got, and points that got none are left out.
   bool interrupted = false;
 };
 

@@ -124,12 +124,23 @@ Trace parse_trace(std::string text, const std::string& name) {
   };
   while (at < all.size()) {
     const std::size_t newline = std::min(all.find('\n', at), all.size());
-    const std::string_view line = all.substr(at, newline - at);
+    std::string_view line = all.substr(at, newline - at);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF: the line as written
     const Trace::Span span{at, line.size()};
     at = newline + 1;
     ++number;
     if (ended) fail("content after the end line");
-    json j = json::parse(line, nullptr, false);
+    // Bounded before parsing: one line of a 1 GiB file, "[0,0,0,...", would
+    // otherwise become half a billion JSON values.
+    if (number > 1 && line.size() > ScenarioLimits::event_line_bytes)
+      fail(fmt::format("line of {} bytes out of range (max {})", line.size(), ScenarioLimits::event_line_bytes));
+    std::uint64_t values = 0;
+    const json::parser_callback_t count_values = [&](int, json::parse_event_t event, json&) {
+      if (event == json::parse_event_t::value && ++values > ScenarioLimits::header_values)
+        fail(fmt::format("header: more than {} values", ScenarioLimits::header_values));
+      return true;
+    };
+    json j = json::parse(line, number == 1 ? count_values : nullptr, false);
     if (j.is_discarded()) fail("not valid JSON");
     if (!j.is_object()) fail("not a JSON object");
     try {
@@ -216,8 +227,12 @@ Trace read_trace(const std::string& path) {
   // Read in bounded pieces: /dev/zero, or a mistaken multi-gigabyte file,
   // is refused at the limit instead of filling memory.
   std::string text;
-  if (const auto size = std::filesystem::file_size(path, ec); !ec && size <= ScenarioLimits::trace_bytes)
+  if (const auto size = std::filesystem::file_size(path, ec); !ec) {
+    if (size > ScenarioLimits::trace_bytes)
+      throw InputError(fmt::format("{}: larger than {} MiB, the most a trace may be", path,
+                                   ScenarioLimits::trace_bytes >> 20));
     text.reserve(size);  // a regular file: read into place, not through doubling copies
+  }
   std::vector<char> piece(1 << 16);
   while (in.read(piece.data(), static_cast<std::streamsize>(piece.size())) || in.gcount() > 0) {
     text.append(piece.data(), static_cast<std::size_t>(in.gcount()));

@@ -1,9 +1,9 @@
 #pragma once
-// Ctrl-C (SIGINT) and SIGTERM while check or sweep runs: the first stops
-// the work at the next schedule or batch of trials, and the command prints
-// and writes what ran, then exits kInterrupted. The handlers are restored
-// on leaving the scope, so a second Ctrl-C during the final output kills
-// the process as usual (outputs are renamed into place, so none is torn).
+// Ctrl-C (SIGINT) and SIGTERM while check or sweep runs: the search stops
+// within a few hundred steps (sweep: after its batches under way), check's
+// minimization ends with the smallest counterexample so far, and the
+// command prints and writes what ran, then exits kInterrupted (or 1 with a
+// violation). The previous handlers are restored on leaving the scope.
 #include <atomic>
 #include <csignal>
 
@@ -17,8 +17,8 @@ class InterruptWatch {
     previous_term_ = std::signal(SIGTERM, on_signal);
   }
   ~InterruptWatch() {
-    std::signal(SIGINT, previous_int_);
-    std::signal(SIGTERM, previous_term_);
+    restore(SIGINT, previous_int_);
+    restore(SIGTERM, previous_term_);
   }
   InterruptWatch(const InterruptWatch&) = delete;
   InterruptWatch& operator=(const InterruptWatch&) = delete;
@@ -32,6 +32,11 @@ class InterruptWatch {
     return raised;
   }
   static void on_signal(int) { flag().store(true); }
+  // Only if the handler is still ours: one installed meanwhile (the node
+  // pool's, which stops its processes) stays.
+  static void restore(int signal, void (*previous)(int)) {
+    if (const auto current = std::signal(signal, previous); current != on_signal) std::signal(signal, current);
+  }
 
   using Handler = void (*)(int);
   Handler previous_int_, previous_term_;

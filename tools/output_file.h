@@ -72,9 +72,12 @@ inline void require_distinct_outputs(const std::vector<std::pair<std::string, st
     std::error_code ec;
     std::filesystem::path resolved = std::filesystem::weakly_canonical(path, ec);
     if (ec) resolved = std::filesystem::absolute(path, ec).lexically_normal();
+    // Each is written as PATH.tmp first: X and X.tmp clash as well.
+    const auto tmp_of = [](const std::filesystem::path& p) { return std::filesystem::path(p.string() + ".tmp"); };
     for (const auto& [other_flag, other] : seen)
-      if (other == resolved)
-        throw model::InputError(fmt::format("{} and {} name the same file: {}", other_flag, flag, path));
+      if (other == resolved || tmp_of(other) == resolved || other == tmp_of(resolved))
+        throw model::InputError(fmt::format("{} and {} name the same file (or its temporary .tmp): {}", other_flag,
+                                            flag, path));
     seen.emplace_back(flag, resolved);
   }
 }

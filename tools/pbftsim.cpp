@@ -43,11 +43,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ConversionError& e) {
     // CLI11: "Could not convert: --n = 99999999999"; say why it could not.
-    std::string what = e.what();
+    const std::string what = e.what();
     const std::string prefix = "Could not convert: ";
-    if (what.rfind(prefix, 0) == 0) what = what.substr(prefix.size());
-    std::fprintf(stderr, "pbftsim: %s: not a value this option takes (negative, too large or not a number; see --help)\n",
-                 what.c_str());
+    if (what.rfind(prefix, 0) == 0)
+      std::fprintf(stderr,
+                   "pbftsim: %s: not a value this option takes (negative, too large or not a number; see --help)\n",
+                   what.substr(prefix.size()).c_str());
+    else
+      std::fprintf(stderr, "pbftsim: %s\n", what.c_str());
     return tools::kBadInput;
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "pbftsim: %s\n", e.what());

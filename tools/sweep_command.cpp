@@ -109,7 +109,7 @@ int sweep(const SweepOptions& o) {
   std::printf("\n%llu trials in %.3f s on %u thread(s)%s\n", static_cast<unsigned long long>(trials), secs, c.threads,
               result.interrupted
                   ? fmt::format(", stopped by interrupt ({} planned; each point counts its own)",
-                                std::uint64_t{c.trials} * (c.malicious.last - c.malicious.first + 1)).c_str()
+                                shard_size(c.shard, c.trials) * (c.malicious.last - c.malicious.first + 1)).c_str()
                   : "");
 
   for (auto& [kind, file] : files) {

@@ -89,11 +89,19 @@ TEST_P(Determinism, AnAbandonFlagStopsARunWithin256Steps) {
   const RunResult full = sim.run(full_tape);
   ASSERT_GT(full.stats.steps, 1'000u);
   EXPECT_FALSE(full.abandoned);
-  flag = true;
+  // Raised mid-run, at step 300, as a watching thread would.
+  struct RaiseAt final : TraceSink {
+    explicit RaiseAt(std::atomic<bool>& f) : flag(f) {}
+    std::atomic<bool>& flag;
+    void on_event(const TraceEvent& e) override {
+      if (e.step >= 300) flag.store(true);
+    }
+  } raise(flag);
   Tape cut_tape = Tape::from_seed(7);
-  const RunResult cut = sim.run(cut_tape);
+  const RunResult cut = sim.run(cut_tape, &raise);
   EXPECT_TRUE(cut.abandoned);
-  EXPECT_LE(cut.stats.steps, 256u);
+  EXPECT_GE(cut.stats.steps, 300u);
+  EXPECT_LE(cut.stats.steps, 300u + 256u);
   EXPECT_FALSE(cut.violation) << cut.violation->description;
   Simulator plain(s);
   Tape plain_tape = Tape::from_seed(7);

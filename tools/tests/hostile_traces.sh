@@ -78,6 +78,20 @@ mkdir -p "$dir/adir"
 expect_refusal "a directory" 'adir: is a directory, not a trace file' "$pbftsim" replay "$dir/adir"
 expect_refusal "/dev/zero" '/dev/zero: larger than [0-9]+ MiB' "$pbftsim" explain /dev/zero
 
+# A line too long to be an event is refused before it is parsed; a trace
+# saved with CRLF line ends still replays, every event verified.
+{ head -1 "$trace"; printf '{"ev":"deliver","pad":"%s"}\n' "$(head -c 5000 /dev/zero | tr '\0' x)"; tail -n +2 "$trace"; } \
+  >"$dir/long.jsonl"
+expect_refusal "a 5 KB event line" 'long\.jsonl:2: line of [0-9]+ bytes out of range \(max 4096\)' "$pbftsim" replay "$dir/long.jsonl"
+sed 's/$/\r/' "$trace" >"$dir/crlf.jsonl"
+"$pbftsim" replay "$dir/crlf.jsonl" >"$dir/crlf.out" 2>&1
+status=$?
+if [ "$status" -ne 1 ] || ! grep -q "as recorded" "$dir/crlf.out"; then
+  fail "a CRLF trace: exit $status, $(cat "$dir/crlf.out")"
+else
+  echo "ok: a CRLF trace replays"
+fi
+
 # Row 14: a numeric hash, an edited verdict.
 sed -E '$s/"hash":"[0-9a-f]{16}"/"hash":123/' "$trace" >"$dir/numeric.jsonl"
 expect_refusal "numeric hash" 'numeric\.jsonl:[0-9]+: end line: "hash" must be a string, not 123' "$pbftsim" replay "$dir/numeric.jsonl"
