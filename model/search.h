@@ -91,7 +91,6 @@ struct SearchLimits {
 // Counters the search updates as it goes, for a progress display.
 struct SearchProgress {
   std::atomic<std::uint64_t> done{0}, delivered{0};
-  std::atomic<std::uint64_t> stopped_by_steps{0};  // runs cut at their step budget
 };
 
 struct SearchOutcome {

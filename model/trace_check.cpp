@@ -71,4 +71,16 @@ CheckedReplay replay_checked(const Trace& t, TraceSink* also) {
   return out;
 }
 
+std::string replay_failure_checked(const Trace& t, TraceSink* also) {
+  RecordedEventCheck check(t, also);
+  try {
+    replay(t, &check);
+  } catch (const ReplicaFailure& e) {
+    if (auto difference = check.difference()) throw InputError(*difference);
+    return e.what();
+  }
+  throw InputError(diverged(t, t.end_line, fmt::format("the run ended, but the trace says the replica failed ({})",
+                                                       t.replica_failure.value_or(""))));
+}
+
 }  // namespace model

@@ -45,4 +45,10 @@ struct CheckedReplay {
 };
 CheckedReplay replay_checked(const Trace& t, TraceSink* also = nullptr);
 
+// Replays a trace that ends in a replica failure: the same events must lead
+// to a failure again. Returns the failure's message (it may differ from the
+// recorded one); throws InputError as replay_checked does when the events
+// differ or the run ends without failing.
+std::string replay_failure_checked(const Trace& t, TraceSink* also = nullptr);
+
 }  // namespace model

@@ -46,20 +46,12 @@ int explain_file(const ExplainOptions& o) {
   if (t.replica_failure) {
     // The story up to the input the replica failed at; it must fail again,
     // after the same events.
-    RecordedEventCheck check(t, &log);
-    try {
-      replay(t, &check);
-    } catch (const ReplicaFailure&) {
-      if (auto difference = check.difference()) throw InputError(*difference);
-      const Timeline timeline = build_timeline(t, log.events, o.timeline);
-      if (mermaid) mermaid->commit(explain_mermaid(timeline));
-      std::fputs(explain_text(timeline).c_str(), stdout);
-      if (mermaid) std::printf("wrote %s\n", mermaid->path().c_str());
-      return kBadInput;
-    }
-    throw InputError(fmt::format("{}:{}: replay diverged from the recording: the run ended, but the trace says the "
-                                 "replica failed; {} (pbftsim replay --record rewrites it)",
-                                 o.trace, t.end_line, divergence_cause(t)));
+    replay_failure_checked(t, &log);
+    const Timeline timeline = build_timeline(t, log.events, o.timeline);
+    if (mermaid) mermaid->commit(explain_mermaid(timeline));
+    std::fputs(explain_text(timeline).c_str(), stdout);
+    if (mermaid) std::printf("wrote %s\n", mermaid->path().c_str());
+    return kBadInput;
   }
   const CheckedReplay checked = replay_checked(t, &log);
   Timeline timeline = build_timeline(t, log.events, o.timeline);

@@ -27,21 +27,14 @@ std::string verdict_text(const std::optional<ViolationKind>& v) {
 // after the same events.
 int replay_failure(const std::string& path, const Trace& t) {
   const std::string with = t.scenario.replica ? " with " + t.scenario.replica.description() : "";
-  RecordedEventCheck check(t);
-  try {
-    replay(t, &check);
-  } catch (const ReplicaFailure& e) {
-    if (auto difference = check.difference()) throw InputError(*difference);
-    if (e.what() == *t.replica_failure)
-      std::printf("replayed %s%s: the replica failed again, as recorded: %s\n", path.c_str(), with.c_str(), e.what());
-    else
-      std::printf("replayed %s%s: the replica failed again, but differently: %s (trace says %s)\n", path.c_str(),
-                  with.c_str(), e.what(), t.replica_failure->c_str());
-    return kBadInput;
-  }
-  throw InputError(fmt::format("{}:{}: replay diverged from the recording: the run ended, but the trace says the "
-                               "replica failed ({}); {}",
-                               path, t.end_line, *t.replica_failure, divergence_cause(t)));
+  const std::string failure = replay_failure_checked(t);
+  if (failure == *t.replica_failure)
+    std::printf("replayed %s%s: the replica failed again, as recorded: %s\n", path.c_str(), with.c_str(),
+                failure.c_str());
+  else
+    std::printf("replayed %s%s: the replica failed again, but differently: %s (trace says %s)\n", path.c_str(),
+                with.c_str(), failure.c_str(), t.replica_failure->c_str());
+  return kBadInput;
 }
 
 // `record` rewrites the trace from this run: after fixing a bug, the old
